@@ -1,0 +1,40 @@
+import type Conf from 'conf';
+import type { ApiHandlers } from '../../../shared/api.js';
+import type { AppEvent } from '../../../shared/events.js';
+import type { AppInfo } from '../../../shared/model.js';
+import type { sendContactMe } from '../discovery/contact-me.js';
+import type { ProvisioningService } from '../provisioning/service.js';
+import type { SettingsData } from '../settings/settings.js';
+import type { Store } from '../store/index.js';
+import type { SecretBox } from '../store/secrets.js';
+
+/** What the composition roots (electron/main.ts, browser mode, tests) hand the core. */
+export interface CoreOptions {
+  /** Everything the app stores: database, certificates. */
+  dataDir: string;
+  /** electron-store in the app, plain `conf` in tests and browser mode (same schema). */
+  settingsStore: Conf<SettingsData>;
+  secretBox: SecretBox;
+  mode: 'electron' | 'browser';
+  /** Overrides for tests and the simulator demo; the settings decide otherwise. */
+  bindAddresses?: string[];
+  phonePort?: number;
+  contactMePort?: number;
+  reachIntervalMs?: number;
+  sendContactMe?: typeof sendContactMe;
+  now?: () => number;
+  log?: (level: 'info' | 'warn', message: string) => void;
+}
+
+export interface Core {
+  handlers: ApiHandlers;
+  events: { subscribe(listener: (event: AppEvent) => void): () => void };
+  /** For tests and benchmarks that look behind the API. */
+  store: Store;
+  service: ProvisioningService;
+  info(): AppInfo;
+  /** Opens the phone-facing listeners and starts reaching phones. */
+  start(): Promise<void>;
+  /** Stops listeners and closes the store; the app awaits it before quitting. */
+  stop(): Promise<void>;
+}

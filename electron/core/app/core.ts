@@ -1,0 +1,272 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppEvent } from '../../../shared/events.js';
+import type { AppInfo } from '../../../shared/model.js';
+import { ContactMeThrottle } from '../discovery/contact-me-throttle.js';
+import { sendContactMe } from '../discovery/contact-me.js';
+import { listInterfaces } from '../discovery/interfaces.js';
+import { createCertificate, loadOrCreateCertificate, type ServerCertificate } from '../provisioning/certificate.js';
+import { ProvisioningService } from '../provisioning/service.js';
+import { Reacher } from '../reach/reacher.js';
+import { Settings, type SettingsData, type SettingsPatch } from '../settings/settings.js';
+import { Store } from '../store/index.js';
+import type { PhoneAdoption } from '../store/types.js';
+import type { Core, CoreOptions } from './core-types.js';
+import { EventBus } from './event-bus.js';
+import { createHandlers, settingsView } from './handlers.js';
+import { PhoneListeners, type BoundListener } from './phone-listeners.js';
+import { Sweeps } from './sweeps.js';
+import { exchangeSummary, jobView, phoneSummary } from './views.js';
+import { APP_VERSION } from './version.js';
+
+export type { Core, CoreOptions } from './core-types.js';
+
+/** How often pending work is pushed towards phones and overdue jobs are settled. */
+export const REACH_INTERVAL_MS = 5_000;
+
+/**
+ * Composition root of the plain-Node core: store, settings, provisioning service, phone
+ * listeners, reacher, sweeps and the API handlers. Electron and browser mode start it alike.
+ */
+export async function createCore(options: CoreOptions): Promise<Core> {
+  const now = options.now ?? Date.now;
+  const token = (): string => randomBytes(16).toString('hex').toUpperCase();
+  const settings = new Settings(options.settingsStore);
+  const log = options.log ?? ((level: 'info' | 'warn', message: string) => (level === 'warn' ? console.warn : console.log)(`[fieldstage] ${message}`));
+  mkdirSync(options.dataDir, { recursive: true });
+
+  // conf re-reads its file on every get(); phone messages use this cached copy instead.
+  let current = settings.get();
+  settings.onChange((next) => {
+    current = next;
+  });
+  const initial = current;
+  const store = Store.open(join(options.dataDir, 'fieldstage.db'), {
+    secrets: options.secretBox,
+    exchanges: { retention: initial.exchangeRetention },
+  });
+  const bus = new EventBus();
+  const publisher = new CoalescingPublisher(bus, store, now);
+
+  const adoptionFor = (mac: string): PhoneAdoption => {
+    const rules = current.adoption;
+    const adopted = rules.adoptAll || rules.macs.includes(mac) || rules.prefixes.some((p) => mac.startsWith(p));
+    return adopted ? 'adopted' : 'quarantined';
+  };
+
+  let reacher: Reacher | null = null;
+  const service = new ProvisioningService({
+    store,
+    now,
+    token,
+    policy: () => ({ sendSolicited: current.sendSolicited }),
+    adoptionFor,
+    notify: {
+      phoneChanged: (mac) => {
+        reacher?.noteCallback(mac);
+        publisher.phone(mac);
+      },
+      jobChanged: (id) => publisher.job(id),
+      exchangeLogged: (id) => publisher.exchange(id),
+      log,
+    },
+  });
+
+  let certificate: ServerCertificate | null = null;
+  let bound: BoundListener[] = [];
+  const listeners = new PhoneListeners({
+    handle: (req) => service.handle(req),
+    poll: (deviceId, peer) => service.poll(deviceId, peer),
+    log,
+  });
+  const certDir = join(options.dataDir, 'tls');
+  const phonePort = (): number => bound.find((b) => b.secure)?.port ?? current.phonePort;
+
+  const startListeners = async (s: SettingsData): Promise<void> => {
+    if (!certificate) throw new Error('certificate not loaded');
+    bound = await listeners.start({
+      bindAddresses: options.bindAddresses ?? s.bindAddresses,
+      httpsPort: options.phonePort ?? s.phonePort,
+      httpPort: s.httpPort,
+      legacyTls: s.legacyTls,
+      keepAliveTimeoutMs: s.keepAliveTimeoutMs,
+      tls: certificate,
+    });
+  };
+
+  const throttle = new ContactMeThrottle({ now, minIntervalMs: initial.contactMe.minIntervalMs, maxAttempts: initial.contactMe.maxAttempts });
+  reacher = new Reacher({
+    store,
+    throttle,
+    send: options.sendContactMe ?? sendContactMe,
+    now,
+    dlsPort: phonePort,
+    inFlow: (mac) => service.flows.forMac(mac) !== null,
+    jobChanged: (id) => publisher.job(id),
+    log,
+  });
+  const sweeps = new Sweeps({
+    send: options.sendContactMe ?? sendContactMe,
+    dlsPort: phonePort,
+    now,
+    token,
+    ...(options.contactMePort ? { phonePort: options.contactMePort } : {}),
+    progress: (progress) => bus.publish({ type: 'sweep.progress', progress }),
+    result: (result) => bus.publish({ type: 'sweep.result', result }),
+    log,
+  });
+
+  const info = (): AppInfo => ({
+    version: APP_VERSION,
+    mode: options.mode,
+    phonePort: phonePort(),
+    httpPort: bound.find((b) => !b.secure)?.port ?? 0,
+    addresses: reachableAddresses(current.bindAddresses),
+    certificateFingerprint: certificate?.fingerprint ?? '',
+    listening: bound.length > 0,
+  });
+
+  const wake = (): void => {
+    void reacher?.tick().catch((error: unknown) => log('warn', `reaching phones failed: ${String(error)}`));
+  };
+  const handlers = createHandlers({
+    store,
+    now,
+    info,
+    settings: {
+      get: () => current,
+      update: async (patch: SettingsPatch) => {
+        const before = current;
+        const after = settings.update(patch);
+        store.exchanges.setRetention(after.exchangeRetention);
+        if (listenerSettingsChanged(before, after)) await startListeners(after);
+        bus.publish({ type: 'settings.changed', settings: settingsView(after) });
+        return after;
+      },
+    },
+    sweeps,
+    contactNow: (macs) => reacher?.contactNow(macs) ?? Promise.resolve([]),
+    regenerateCertificate: async () => {
+      certificate = await createCertificate(certDir, reachableAddresses([]));
+      await startListeners(current);
+      return certificate.fingerprint;
+    },
+    jobsQueued: wake,
+    phoneChanged: (mac) => publisher.phone(mac),
+    jobChanged: (id) => publisher.job(id),
+  });
+
+  let timer: NodeJS.Timeout | null = null;
+  return {
+    handlers,
+    events: { subscribe: (listener: (e: AppEvent) => void) => bus.subscribe(listener) },
+    store,
+    service,
+    info,
+    async start() {
+      // Jobs a crash left half-done go back to the queue; nothing is lost or run twice.
+      const requeued = store.transaction(() => store.jobs.requeueInterrupted(now()));
+      if (requeued.length) log('info', `${requeued.length} interrupted job(s) queued again`);
+      certificate = await loadOrCreateCertificate(certDir, reachableAddresses([]));
+      await startListeners(current);
+      timer = setInterval(() => {
+        service.expireFlows();
+        wake();
+      }, options.reachIntervalMs ?? REACH_INTERVAL_MS);
+      timer.unref();
+      wake();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      sweeps.cancelAll();
+      await listeners.stop();
+      bound = [];
+      publisher.flush();
+      store.close();
+    },
+  };
+}
+
+/** Addresses phones can reach the laptop on: the chosen ones, else every non-internal IPv4. */
+function reachableAddresses(bindAddresses: string[]): string[] {
+  const specific = bindAddresses.filter((a) => a !== '0.0.0.0' && a !== '::');
+  if (specific.length) return specific;
+  return listInterfaces()
+    .filter((i) => i.family === 'IPv4' && !i.internal)
+    .map((i) => i.address);
+}
+
+function listenerSettingsChanged(a: SettingsData, b: SettingsData): boolean {
+  return (
+    a.phonePort !== b.phonePort ||
+    a.httpPort !== b.httpPort ||
+    a.legacyTls !== b.legacyTls ||
+    a.keepAliveTimeoutMs !== b.keepAliveTimeoutMs ||
+    a.bindAddresses.join(',') !== b.bindAddresses.join(',')
+  );
+}
+
+/**
+ * Publishes change events once per tick per phone/job: a burst of hundreds of phones must not
+ * turn every stored item into a UI event.
+ */
+class CoalescingPublisher {
+  private readonly phones = new Set<string>();
+  private readonly jobs = new Set<string>();
+  private readonly exchanges: number[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly store: Store,
+    private readonly now: () => number,
+  ) {}
+
+  phone(mac: string): void {
+    this.phones.add(mac);
+    this.schedule();
+  }
+
+  job(id: string): void {
+    this.jobs.add(id);
+    this.schedule();
+  }
+
+  exchange(id: number): void {
+    this.exchanges.push(id);
+    this.schedule();
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    try {
+      for (const id of this.jobs) {
+        const job = this.store.jobs.get(id);
+        if (job) this.bus.publish({ type: 'job.updated', job: jobView(job) });
+        if (job) this.phones.add(job.mac);
+      }
+      for (const mac of this.phones) {
+        const phone = this.store.phones.get(mac);
+        if (phone) this.bus.publish({ type: 'phone.updated', phone: phoneSummary(this.store, phone, this.store.jobs.listForPhone(mac), this.now()) });
+      }
+      for (const id of this.exchanges) {
+        const exchange = this.store.exchanges.get(id);
+        if (exchange) this.bus.publish({ type: 'exchange.logged', exchange: exchangeSummary(exchange) });
+      }
+    } finally {
+      this.jobs.clear();
+      this.phones.clear();
+      this.exchanges.length = 0;
+    }
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      if (this.scheduled) this.flush();
+    });
+  }
+}

@@ -1,0 +1,23 @@
+import type { AppEvent } from '../../../shared/events.js';
+
+export type EventListener = (event: AppEvent) => void;
+
+/** Typed fan-out of core events to the UI transports. A failing listener never stops others. */
+export class EventBus {
+  private readonly listeners = new Set<EventListener>();
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  publish(event: AppEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A broken subscriber (closed window, dropped stream) must not affect phones.
+      }
+    }
+  }
+}

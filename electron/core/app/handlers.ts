@@ -1,0 +1,163 @@
+import type { ApiHandlers } from '../../../shared/api.js';
+import type { AppInfo, SettingsView } from '../../../shared/model.js';
+import { validateItems } from '../../../shared/validation.js';
+import { buildOption43, dhcpSnippets, Option43Error } from '../discovery/dhcp-option43.js';
+import { normalizeMac } from '../discovery/fingerprint.js';
+import { listInterfaces } from '../discovery/interfaces.js';
+import { checkJobRequest } from '../jobs/job-requests.js';
+import type { ContactOutcome } from '../reach/reacher.js';
+import type { SettingsData, SettingsPatch } from '../settings/settings.js';
+import { SettingsValidationError } from '../settings/settings.js';
+import type { Store } from '../store/index.js';
+import type { Sweeps } from './sweeps.js';
+import { exchangeSummary, itemView, jobView, phoneSummaries, phoneSummary } from './views.js';
+
+/** What the handlers need from the running core; kept narrow so they stay easy to follow. */
+export interface HandlerContext {
+  store: Store;
+  now: () => number;
+  info: () => AppInfo;
+  settings: { get(): SettingsData; update(patch: SettingsPatch): Promise<SettingsData> };
+  sweeps: Sweeps;
+  contactNow: (macs: string[]) => Promise<ContactOutcome[]>;
+  regenerateCertificate: () => Promise<string>;
+  /** New work was queued: wake the phones now rather than at the next tick. */
+  jobsQueued: () => void;
+  phoneChanged: (mac: string) => void;
+  jobChanged: (id: string) => void;
+}
+
+export class NotFoundError extends Error {
+  readonly statusCode = 404;
+}
+
+class BadRequestError extends Error {
+  readonly statusCode = 400;
+  constructor(
+    message: string,
+    readonly issues?: { name: string; message: string }[],
+  ) {
+    super(message);
+  }
+}
+
+export function createHandlers(ctx: HandlerContext): ApiHandlers {
+  const { store } = ctx;
+  const phoneOr404 = (raw: string) => {
+    const mac = macOrThrow(raw);
+    const phone = store.phones.get(mac);
+    if (!phone) throw new NotFoundError(`no phone with MAC ${mac}`);
+    return phone;
+  };
+
+  return {
+    'app.info': async () => ctx.info(),
+    'phones.list': async () => phoneSummaries(store, ctx.now()),
+    'phones.get': async ({ mac }) => {
+      const phone = phoneOr404(mac);
+      return phoneSummary(store, phone, store.jobs.listForPhone(phone.mac), ctx.now());
+    },
+    'phones.items': async ({ mac }) => store.inventory.list(phoneOr404(mac).mac).map(itemView),
+    'phones.revealItem': async ({ mac, name, index }) => {
+      const item = store.inventory.get(phoneOr404(mac).mac, name, index, { reveal: true });
+      if (!item) throw new NotFoundError(`phone has no item ${name}${index === undefined ? '' : `[${index}]`}`);
+      return { value: item.value };
+    },
+    'phones.adopt': async ({ macs }) => {
+      const phones = macs.map(phoneOr404);
+      const adopted = store.transaction(() => phones.filter((p) => store.phones.setAdoption(p.mac, 'adopted')).length);
+      for (const p of phones) ctx.phoneChanged(p.mac);
+      ctx.jobsQueued();
+      return { adopted };
+    },
+    'phones.contact': async ({ macs }) => ({ results: await ctx.contactNow(macs.map((m) => phoneOr404(m).mac)) }),
+    'items.validate': async ({ items }) => ({ issues: validateItems(items) }),
+    'jobs.create': async ({ macs, kind, items }) => {
+      const phones = macs.map(phoneOr404);
+      checkJobRequest(kind, items);
+      const at = ctx.now();
+      const jobs = store.transaction(() => phones.map((p) => store.jobs.create(p.mac, kind, items, at)));
+      for (const job of jobs) ctx.jobChanged(job.id);
+      for (const p of phones) ctx.phoneChanged(p.mac);
+      ctx.jobsQueued();
+      return { jobs: jobs.map(jobView) };
+    },
+    'jobs.list': async ({ mac, states, limit }) =>
+      store.jobs.list({ ...(mac ? { mac: macOrThrow(mac) } : {}), ...(states ? { states } : {}), limit }).map(jobView),
+    'jobs.cancel': async ({ id }) => {
+      const job = store.jobs.get(id);
+      if (!job) throw new NotFoundError(`no job ${id}`);
+      const cancelled = store.jobs.cancel(id, ctx.now());
+      if (cancelled) {
+        ctx.jobChanged(id);
+        ctx.phoneChanged(job.mac);
+      }
+      return { cancelled };
+    },
+    'jobs.retry': async ({ id }) => {
+      const old = store.jobs.get(id, { reveal: true });
+      if (!old) throw new NotFoundError(`no job ${id}`);
+      if (old.state !== 'failed' && old.state !== 'cancelled') throw new BadRequestError(`job is ${old.state}; only failed or cancelled jobs are retried`);
+      checkJobRequest(old.kind, old.items);
+      const job = store.jobs.create(old.mac, old.kind, old.items, ctx.now());
+      ctx.jobChanged(job.id);
+      ctx.phoneChanged(job.mac);
+      ctx.jobsQueued();
+      return { job: jobView(job) };
+    },
+    'exchanges.list': async ({ mac, limit, beforeId }) =>
+      store.exchanges.list({ ...(mac ? { mac: macOrThrow(mac) } : {}), limit, ...(beforeId === undefined ? {} : { beforeId }) }).map(exchangeSummary),
+    'exchanges.get': async ({ id }) => {
+      const exchange = store.exchanges.get(id);
+      if (!exchange) throw new NotFoundError(`no exchange ${id}`);
+      return { ...exchangeSummary(exchange), requestXml: exchange.requestXml, responseXml: exchange.responseXml };
+    },
+    'discovery.interfaces': async () =>
+      listInterfaces().map((i) => ({ name: i.name, address: i.address, family: i.family, cidr: i.cidr, internal: i.internal })),
+    'discovery.dhcp': async ({ host, port, vlanId }) => {
+      const input = { host, port, ...(vlanId === undefined ? {} : { vlanId }) };
+      try {
+        const option = buildOption43(input);
+        return { url: option.url, hex: option.hex, colonHex: option.colonHex, snippets: dhcpSnippets(input) };
+      } catch (error) {
+        if (error instanceof Option43Error) throw new BadRequestError(error.message);
+        throw error;
+      }
+    },
+    'discovery.sweepStart': async ({ targets }) => ctx.sweeps.start(targets),
+    'discovery.sweepCancel': async ({ sweepId }) => ({ cancelled: ctx.sweeps.cancel(sweepId) }),
+    'settings.get': async () => settingsView(ctx.settings.get()),
+    'settings.update': async (patch) => {
+      try {
+        return settingsView(await ctx.settings.update(patch));
+      } catch (error) {
+        if (error instanceof SettingsValidationError) {
+          throw new BadRequestError(error.message, error.issues.map((i) => ({ name: i.field, message: i.message })));
+        }
+        throw error;
+      }
+    },
+    'certificate.regenerate': async () => ({ fingerprint: await ctx.regenerateCertificate() }),
+  };
+}
+
+export function settingsView(s: SettingsData): SettingsView {
+  return {
+    phonePort: s.phonePort,
+    httpPort: s.httpPort,
+    bindAddresses: s.bindAddresses,
+    legacyTls: s.legacyTls,
+    sendSolicited: s.sendSolicited,
+    adoption: s.adoption,
+    language: s.language,
+    theme: s.theme,
+  };
+}
+
+function macOrThrow(raw: string): string {
+  try {
+    return normalizeMac(raw);
+  } catch {
+    throw new BadRequestError(`"${raw.slice(0, 40)}" is not a MAC address`);
+  }
+}

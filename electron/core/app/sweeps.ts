@@ -1,0 +1,88 @@
+import type { SweepProgress, SweepResult } from '../../../shared/model.js';
+import type { ContactMeRequest, ContactMeResult } from '../discovery/contact-me.js';
+import { parseTargets, runSweep, TargetParseError } from '../discovery/sweep.js';
+
+export interface SweepDeps {
+  send: (request: ContactMeRequest) => Promise<ContactMeResult>;
+  dlsPort: () => number;
+  now: () => number;
+  token: () => string;
+  progress: (p: SweepProgress) => void;
+  result: (r: SweepResult) => void;
+  log: (level: 'info' | 'warn', message: string) => void;
+  /** Phone contact-me port; only tests change it. */
+  phonePort?: number;
+}
+
+/** No address is swept again sooner than this, whichever sweep asks (wpi-protocol.md §4.3). */
+export const SWEEP_REPEAT_INTERVAL_MS = 60_000;
+
+export class SweepError extends Error {
+  readonly statusCode = 400;
+}
+
+/** Runs subnet sweeps in the background; progress and results go out as events. */
+export class Sweeps {
+  private readonly running = new Map<string, AbortController>();
+  private readonly lastProbe = new Map<string, number>();
+
+  constructor(private readonly deps: SweepDeps) {}
+
+  start(text: string): { sweepId: string; total: number } {
+    let targets: string[];
+    try {
+      targets = parseTargets(text);
+    } catch (error) {
+      if (error instanceof TargetParseError || error instanceof RangeError) throw new SweepError(error.message);
+      throw error;
+    }
+    const sweepId = this.deps.token().slice(0, 12);
+    const controller = new AbortController();
+    this.running.set(sweepId, controller);
+    let found = 0;
+    const total = targets.length;
+    void runSweep({
+      targets,
+      dlsPort: this.deps.dlsPort(),
+      ...(this.deps.phonePort ? { phonePort: this.deps.phonePort } : {}),
+      signal: controller.signal,
+      send: (request) => this.sendOnce(request),
+      onProgress: (p) => {
+        found = p.found;
+        this.deps.progress({ sweepId, done: p.done, total: p.total, found: p.found, finished: false, cancelled: false });
+      },
+      onResult: (r) => this.deps.result({ sweepId, ip: r.ip, outcome: r.outcome, detail: r.detail }),
+    })
+      .then((report) => {
+        this.deps.progress({ sweepId, done: report.results.length, total, found: report.phones, finished: true, cancelled: report.cancelled });
+        this.deps.log('info', `sweep ${sweepId}: ${report.phones} phones, ${report.other} other, ${report.noAnswer} silent in ${report.durationMs} ms`);
+      })
+      .catch((error: unknown) => {
+        this.deps.progress({ sweepId, done: 0, total, found, finished: true, cancelled: true });
+        this.deps.log('warn', `sweep ${sweepId} failed: ${error instanceof Error ? error.message : String(error)}`);
+      })
+      .finally(() => this.running.delete(sweepId));
+    return { sweepId, total };
+  }
+
+  cancel(sweepId: string): boolean {
+    const controller = this.running.get(sweepId);
+    if (!controller) return false;
+    controller.abort();
+    return true;
+  }
+
+  cancelAll(): void {
+    for (const controller of this.running.values()) controller.abort();
+  }
+
+  private async sendOnce(request: ContactMeRequest): Promise<ContactMeResult> {
+    const now = this.deps.now();
+    const last = this.lastProbe.get(request.phoneIp);
+    if (last !== undefined && now - last < SWEEP_REPEAT_INTERVAL_MS) {
+      return { outcome: 'other', detail: 'contacted less than a minute ago: not contacted again, phones ignore or crash on repeats' };
+    }
+    this.lastProbe.set(request.phoneIp, now);
+    return this.deps.send(request);
+  }
+}

@@ -1,0 +1,127 @@
+import fastifyCookie from '@fastify/cookie';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { phoneTlsOptions } from './tls-options.js';
+
+/** What the provisioning service needs to know about one phone POST. */
+export interface PhoneRequest {
+  body: Buffer;
+  peer: string;
+  localAddress: string;
+  localPort: number;
+  sessionId: string | null;
+  secure: boolean;
+  path: string;
+}
+
+export interface PhoneResponse {
+  status: number;
+  body: string;
+  /** Session cookie to set (first reply of a flow) or clear (CleanUp). */
+  session?: { set: string } | { clear: true };
+}
+
+export interface PollResponse {
+  status: 200 | 202 | 400;
+}
+
+export interface PhoneServerHandlers {
+  handle(req: PhoneRequest): PhoneResponse;
+  poll(deviceId: string, peer: string): PollResponse;
+  log(level: 'info' | 'warn', message: string): void;
+}
+
+export interface PhoneServerOptions {
+  tls: { key: string; cert: string; legacy: boolean } | null;
+  handlers: PhoneServerHandlers;
+  /** Keep-alive between requests of one flow; the guide asks for 10 (seconds assumed, p. 12). */
+  keepAliveTimeoutMs: number;
+}
+
+export const SESSION_COOKIE = 'JSESSIONID';
+/** The real DLS scopes the cookie to /DeploymentService; we accept any path, so scope it to /. */
+export const SESSION_COOKIE_PATH = '/';
+/** Largest phone POST accepted: a full ReadAllItems is ~20 kB, fragments ≤ 50 kB (p. 69). */
+export const PHONE_BODY_LIMIT = 1024 * 1024;
+export const PHONE_REQUEST_TIMEOUT_MS = 30_000;
+export const PHONE_HEADERS_TIMEOUT_MS = 15_000;
+export const PHONE_MAX_HEADER_BYTES = 16 * 1024;
+
+/**
+ * The phone-facing HTTP(S) listener. Replies are strings, so fastify always sends
+ * Content-Length and never chunked encoding (V2R2 and older break on chunks, p. 12).
+ */
+export function buildPhoneServer(options: PhoneServerOptions): FastifyInstance {
+  const tls = options.tls;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: PHONE_BODY_LIMIT,
+    keepAliveTimeout: options.keepAliveTimeoutMs,
+    requestTimeout: PHONE_REQUEST_TIMEOUT_MS,
+    connectionTimeout: PHONE_REQUEST_TIMEOUT_MS,
+    maxRequestsPerSocket: 0,
+    return503OnClosing: true,
+    // Broken HTTP (bad headers, oversized headers, slow clients): a defined 400/408 and a log line.
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket: import('node:net').Socket) => {
+      options.handlers.log('warn', `${socket.remoteAddress ?? '?'}: bad HTTP (${err.code ?? err.message})`);
+      const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+      else socket.destroy();
+    },
+    http: { maxHeaderSize: PHONE_MAX_HEADER_BYTES, headersTimeout: PHONE_HEADERS_TIMEOUT_MS },
+    ...(tls ? { https: phoneTlsOptions(tls.key, tls.cert, tls.legacy) } : {}),
+  } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
+
+  const { handlers } = options;
+  void app.register(fastifyCookie);
+  // Phones send text/xml; odd or missing types are taken as the same raw bytes.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.get('/dcmp/contact-me', (req: FastifyRequest<{ Querystring: Record<string, string> }>, reply) => {
+    const deviceId = typeof req.query['device-id'] === 'string' ? req.query['device-id'] : '';
+    const result = handlers.poll(deviceId, req.ip);
+    return reply.code(result.status).type('text/plain').send('');
+  });
+
+  app.post('/*', (req: FastifyRequest, reply: FastifyReply) => {
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const socket = req.raw.socket;
+    const response = handlers.handle({
+      body,
+      peer: req.ip,
+      localAddress: socket.localAddress ?? '',
+      localPort: socket.localPort ?? 0,
+      sessionId: sessionIdOf(req.cookies[SESSION_COOKIE]),
+      secure: tls !== null,
+      path: req.url,
+    });
+    if (response.session && 'set' in response.session) {
+      reply.setCookie(SESSION_COOKIE, response.session.set, { path: SESSION_COOKIE_PATH, httpOnly: true, secure: tls !== null });
+    }
+    return reply.code(response.status).type('text/xml; charset=utf-8').send(response.body);
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    handlers.log('info', `${req.ip}: ${req.method} ${req.url.slice(0, 200)} not served`);
+    return reply.code(404).type('text/plain').send('Not Found');
+  });
+
+  // Every rejection gets a defined, small answer and a log line with the peer; nothing throws out.
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, req, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    handlers.log('warn', `${req.ip}: ${req.method} ${req.url.slice(0, 200)} rejected with ${status} (${error.code ?? error.message})`);
+    return reply.code(status).type('text/plain').send(status === 413 ? 'Payload Too Large' : status === 500 ? 'Internal Server Error' : 'Bad Request');
+  });
+
+  app.addHook('onReady', async () => {
+    app.server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: import('node:net').Socket) => {
+      handlers.log('warn', `${socket.remoteAddress ?? '?'}: TLS handshake failed (${err.code ?? err.message})`);
+    });
+  });
+  return app;
+}
+
+/** Session ids are ours (hex); anything else a client sends is ignored rather than trusted. */
+function sessionIdOf(value: string | undefined): string | null {
+  return value && /^[A-Za-z0-9_-]{1,128}$/.test(value) ? value : null;
+}

@@ -1,0 +1,109 @@
+import { isDeepStrictEqual } from 'node:util';
+import Conf, { type Options } from 'conf';
+import {
+  SETTINGS_SCHEMA,
+  SettingsValidationError,
+  defaultSettings,
+  isPlainObject,
+  normalizeMacEntry,
+  normalizeMacPrefix,
+  readSettings,
+  validateSettings,
+  type SettingsData,
+  type SettingsPatch,
+} from './schema.js';
+
+export {
+  SettingsValidationError,
+  defaultSettings,
+  validateSettings,
+  SETTINGS_SCHEMA,
+  type SettingsData,
+  type SettingsIssue,
+  type SettingsPatch,
+} from './schema.js';
+
+/**
+ * Options for the Conf-compatible store behind `Settings` (conf here and in tests,
+ * electron-store in the app, which extends Conf): the same schema and defaults everywhere.
+ * clearInvalidConfig: a file that is not JSON or breaks the schema starts over from the
+ * defaults instead of stopping the app; a technician on site cannot repair JSON by hand,
+ * and every setting can be entered again in the UI.
+ */
+export function settingsStoreOptions(): Partial<Options<SettingsData>> {
+  return { schema: SETTINGS_SCHEMA, defaults: defaultSettings(), clearInvalidConfig: true };
+}
+
+export type SettingsListener = (next: SettingsData, previous: SettingsData) => void;
+
+/** Typed, validated access to the app settings over a Conf-compatible store. */
+export class Settings {
+  readonly #store: Conf<SettingsData>;
+
+  constructor(store: Conf<SettingsData>) {
+    this.#store = store;
+  }
+
+  /** The current settings, complete: missing or unreadable fields read as their defaults. */
+  get(): SettingsData {
+    return readSettings(this.#store.store);
+  }
+
+  /**
+   * Applies a change (nested groups may be partial; `undefined` means "leave as is") after
+   * validating the complete result. Throws SettingsValidationError naming each field and
+   * rule; nothing is written then. Returns the new settings.
+   */
+  update(patch: SettingsPatch): SettingsData {
+    if (!isPlainObject(patch)) {
+      throw new SettingsValidationError([{ field: '', rule: 'type', message: 'a settings change must be an object' }]);
+    }
+    const current = this.get();
+    const next: Record<string, unknown> = { ...current };
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === undefined) continue;
+      const base = next[key];
+      next[key] = isPlainObject(value) && isPlainObject(base) ? { ...base, ...definedEntries(value) } : value;
+    }
+    normalizeAdoption(next);
+    const issues = validateSettings(next);
+    if (issues.length > 0) throw new SettingsValidationError(issues);
+    const settings = next as SettingsData;
+    const changed = Object.fromEntries(
+      Object.entries(settings).filter(([key, value]) => !isDeepStrictEqual(value, current[key as keyof SettingsData])),
+    ) as Partial<SettingsData>;
+    // One set() call: one file write and one change event, however many fields changed.
+    if (Object.keys(changed).length > 0) this.#store.set(changed);
+    return settings;
+  }
+
+  /** Called after every change made through this store; returns the unsubscribe function. */
+  onChange(listener: SettingsListener): () => void {
+    return this.#store.onDidAnyChange((next, previous) => {
+      const nextSettings = readSettings(next);
+      const previousSettings = readSettings(previous);
+      // conf also reports changes of its own bookkeeping (migration versions); those are not ours.
+      if (!isDeepStrictEqual(nextSettings, previousSettings)) listener(nextSettings, previousSettings);
+    });
+  }
+}
+
+/** Settings kept as conf.json in `dir` (browser mode and tests). */
+export function createNodeSettings(dir: string): Settings {
+  return new Settings(new Conf<SettingsData>({ ...settingsStoreOptions(), cwd: dir, projectName: 'fieldstage' }));
+}
+
+function normalizeAdoption(settings: Record<string, unknown>): void {
+  const adoption = settings['adoption'];
+  if (!isPlainObject(adoption)) return;
+  const { macs, prefixes } = adoption;
+  settings['adoption'] = {
+    ...adoption,
+    ...(Array.isArray(macs) ? { macs: macs.map(normalizeMacEntry) } : {}),
+    ...(Array.isArray(prefixes) ? { prefixes: prefixes.map(normalizeMacPrefix) } : {}),
+  };
+}
+
+function definedEntries(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}

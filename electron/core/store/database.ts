@@ -1,0 +1,139 @@
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+/**
+ * Schema migrations, one entry per `user_version` step (entry 0 takes a fresh file to version 1).
+ * Append only: a released entry never changes, a change is a new entry.
+ *
+ * Enumerations (job kind/state, adoption) are not CHECK-constrained: SQLite can only change a
+ * CHECK by rebuilding the table, and the TypeScript types already guard every write.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE phones (
+    mac                TEXT PRIMARY KEY,
+    model              TEXT,
+    software_version   TEXT,
+    part_number        TEXT,
+    e164               TEXT,
+    ip                 TEXT,
+    contact_me_uri     TEXT,
+    adoption           TEXT NOT NULL,
+    max_items          INTEGER NOT NULL,
+    inventory_complete INTEGER NOT NULL DEFAULT 0,
+    first_contact      INTEGER NOT NULL,
+    last_contact       INTEGER NOT NULL,
+    last_reason        TEXT
+  ) STRICT;
+
+  -- idx = -1 for single (non-indexed) items: NULL is never equal to NULL, so a nullable
+  -- column would let the primary key hold the same single item twice.
+  CREATE TABLE inventory (
+    mac        TEXT NOT NULL REFERENCES phones (mac) ON DELETE CASCADE,
+    name       TEXT NOT NULL,
+    idx        INTEGER NOT NULL CHECK (idx >= -1),
+    value      TEXT,
+    sealed     BLOB,
+    status     TEXT,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (mac, name, idx),
+    -- exactly one of clear value (ordinary item) and sealed value (secret item)
+    CHECK ((value IS NULL) <> (sealed IS NULL))
+  ) STRICT, WITHOUT ROWID;
+
+  -- No foreign key to phones: jobs may be staged (CSV import) for phones that have not called yet.
+  -- Ordering ties on created_at are broken by rowid (insertion order).
+  CREATE TABLE jobs (
+    id             TEXT PRIMARY KEY,
+    mac            TEXT NOT NULL,
+    kind           TEXT NOT NULL,
+    state          TEXT NOT NULL,
+    items          TEXT NOT NULL,
+    results        TEXT NOT NULL,
+    reason         TEXT,
+    awaiting       TEXT,
+    expect_version TEXT,
+    attempts       INTEGER NOT NULL DEFAULT 0,
+    created_at     INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL,
+    started_at     INTEGER,
+    finished_at    INTEGER,
+    not_before     INTEGER
+  ) STRICT;
+  CREATE INDEX jobs_by_phone ON jobs (mac, created_at);
+  CREATE INDEX jobs_by_state ON jobs (state, created_at);
+
+  -- No foreign key either: the log keeps exchanges of unidentified and forgotten phones.
+  -- AUTOINCREMENT so an id is never reused after pruning (UI paging holds ids).
+  CREATE TABLE exchanges (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    mac           TEXT,
+    peer          TEXT NOT NULL,
+    at            INTEGER NOT NULL,
+    duration_ms   INTEGER NOT NULL,
+    reason        TEXT,
+    action        TEXT,
+    request_xml   TEXT NOT NULL,
+    response_xml  TEXT NOT NULL,
+    http_status   INTEGER NOT NULL,
+    note          TEXT
+  ) STRICT;
+  CREATE INDEX exchanges_by_phone ON exchanges (mac, id);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Opens (creating if needed) and migrates the database.
+ * synchronous=FULL: with WAL, NORMAL may lose the last commits on power loss, and a job or
+ * inventory the phone was told about (acknowledged) must survive that.
+ */
+export function openDatabase(file: string): Db {
+  const db = new Database(file);
+  try {
+    // In-memory databases answer 'memory' and keep it; that is fine for tests.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    // A second connection (e.g. a backup or an inspection tool) must not make writes fail at once.
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function migrate(db: Db): void {
+  const current = Number(db.pragma('user_version', { simple: true }));
+  if (current > MIGRATIONS.length) {
+    throw new Error(`database schema version ${current} is newer than this app supports (${MIGRATIONS.length})`);
+  }
+  for (const [version, sql] of MIGRATIONS.entries()) {
+    if (version < current) continue;
+    // Each step commits with its version number, so an interrupted upgrade resumes where it stopped.
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}
+
+export interface IntegrityReport {
+  ok: boolean;
+  /** SQLite's own findings plus foreign-key violations; empty when ok. */
+  problems: string[];
+}
+
+export function integrityCheck(db: Db): IntegrityReport {
+  const problems = (db.pragma('integrity_check') as Array<{ integrity_check: string }>)
+    .map((row) => row.integrity_check)
+    .filter((line) => line !== 'ok');
+  for (const row of db.pragma('foreign_key_check') as Array<{ table: string; rowid: number; parent: string }>) {
+    problems.push(`${row.table} row ${row.rowid} refers to a missing ${row.parent} row`);
+  }
+  return { ok: problems.length === 0, problems };
+}

@@ -1,0 +1,294 @@
+import { randomUUID } from 'node:crypto';
+import { SECRET_MASK } from '../../../shared/catalogue.js';
+import { FINAL_JOB_STATES, type ItemResult, type JobKind, type JobState } from '../../../shared/jobs.js';
+import type { WpiItem } from '../../../shared/protocol.js';
+import type { Db } from './database.js';
+import type { RevealOption } from './inventory-repo.js';
+import { isSecretName, type SecretBox } from './secrets.js';
+import type { JobRecord } from './types.js';
+
+/** Fields a caller may change; `undefined` leaves a field as it is, `null` clears it. */
+export type JobPatch = Partial<
+  Pick<
+    JobRecord,
+    'state' | 'results' | 'reason' | 'awaiting' | 'expectVersion' | 'attempts' | 'startedAt' | 'finishedAt' | 'notBefore'
+  >
+> & {
+  /** Count one more attempt (ignored if `attempts` is given). */
+  incrementAttempts?: boolean;
+  /** Time of the change; default now. */
+  updatedAt?: number;
+};
+
+export type JobTransitionPatch = Omit<JobPatch, 'state'>;
+
+export interface JobListQuery {
+  states?: readonly JobState[];
+  /** Newest first; default 1000. */
+  limit?: number;
+}
+
+/** States in which a job waits for its phone to call (it never ran, or must run again). */
+const RUNNABLE_STATES: readonly JobState[] = ['queued', 'waiting-for-phone', 'waiting-busy'];
+/** The same as a JSON array, the form the statements take state lists in. */
+const RUNNABLE_STATES_JSON = JSON.stringify(RUNNABLE_STATES);
+
+/** An item or result as kept in the JSON payload: secret values replaced by `sealed` (base64). */
+type SealedEntry<T extends { value?: string }> = Omit<T, 'value'> & { value?: string; sealed?: string };
+
+interface JobRow {
+  id: string;
+  mac: string;
+  kind: JobKind;
+  state: JobState;
+  items: string;
+  results: string;
+  reason: string | null;
+  awaiting: JobRecord['awaiting'];
+  expect_version: string | null;
+  attempts: number;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  not_before: number | null;
+}
+
+type WriteParams = Omit<JobRow, 'mac' | 'kind' | 'items' | 'created_at'>;
+
+const COLUMNS = `id, mac, kind, state, items, results, reason, awaiting, expect_version, attempts,
+                 created_at, updated_at, started_at, finished_at, not_before`;
+
+/**
+ * The job queue. Item values and results of secret items are sealed inside the JSON payload,
+ * so the database never holds a secret in clear. A job in a final state never changes again.
+ */
+export class JobsRepo {
+  readonly #db: Db;
+  readonly #secrets: SecretBox;
+  readonly #insert;
+  readonly #get;
+  readonly #update;
+  readonly #forPhone;
+  readonly #list;
+  readonly #runnable;
+  readonly #awaited;
+  readonly #allAwaiting;
+  readonly #phonesWithRunnable;
+  readonly #cancel;
+  readonly #requeue;
+
+  constructor(db: Db, secrets: SecretBox) {
+    this.#db = db;
+    this.#secrets = secrets;
+    this.#insert = db.prepare<JobRow>(`
+      INSERT INTO jobs (${COLUMNS})
+      VALUES (@id, @mac, @kind, @state, @items, @results, @reason, @awaiting, @expect_version, @attempts,
+              @created_at, @updated_at, @started_at, @finished_at, @not_before)`);
+    this.#get = db.prepare<[string], JobRow>(`SELECT ${COLUMNS} FROM jobs WHERE id = ?`);
+    this.#update = db.prepare<WriteParams>(`
+      UPDATE jobs SET state = @state, results = @results, reason = @reason, awaiting = @awaiting,
+        expect_version = @expect_version, attempts = @attempts, updated_at = @updated_at,
+        started_at = @started_at, finished_at = @finished_at, not_before = @not_before
+      WHERE id = @id`);
+    this.#forPhone = db.prepare<[string], JobRow>(
+      `SELECT ${COLUMNS} FROM jobs WHERE mac = ? ORDER BY created_at DESC, rowid DESC`,
+    );
+    // One statement for any state filter: the states travel as a JSON array (NULL = all).
+    this.#list = db.prepare<{ states: string | null; limit: number }, JobRow>(`
+      SELECT ${COLUMNS} FROM jobs
+      WHERE @states IS NULL OR state IN (SELECT value FROM json_each(@states))
+      ORDER BY created_at DESC, rowid DESC LIMIT @limit`);
+    this.#runnable = db.prepare<{ mac: string; now: number; states: string }, JobRow>(`
+      SELECT ${COLUMNS} FROM jobs
+      WHERE mac = @mac AND state IN (SELECT value FROM json_each(@states))
+        AND (not_before IS NULL OR not_before <= @now)
+      ORDER BY created_at, rowid`);
+    this.#awaited = db.prepare<[string], JobRow>(
+      `SELECT ${COLUMNS} FROM jobs WHERE mac = ? AND state = 'running' AND awaiting IS NOT NULL ORDER BY created_at, rowid`,
+    );
+    this.#allAwaiting = db.prepare<[], JobRow>(
+      `SELECT ${COLUMNS} FROM jobs WHERE state = 'running' AND awaiting IS NOT NULL ORDER BY created_at, rowid`,
+    );
+    this.#phonesWithRunnable = db.prepare<{ now: number; states: string }, { mac: string }>(`
+      SELECT DISTINCT mac FROM jobs
+      WHERE state IN (SELECT value FROM json_each(@states)) AND (not_before IS NULL OR not_before <= @now)`);
+    this.#cancel = db.prepare<{ id: string; at: number; states: string }>(`
+      UPDATE jobs SET state = 'cancelled', awaiting = NULL, finished_at = @at, updated_at = @at
+      WHERE id = @id AND state IN (SELECT value FROM json_each(@states))`);
+    this.#requeue = db.prepare<{ mac: string | null; reason: string; at: number }, { id: string }>(`
+      UPDATE jobs SET state = 'waiting-for-phone', reason = @reason, updated_at = @at
+      WHERE state = 'running' AND awaiting IS NULL AND (@mac IS NULL OR mac = @mac)
+      RETURNING id`);
+  }
+
+  /** A new job in state `queued`. The returned record has secret values masked. */
+  create(mac: string, kind: JobKind, items: readonly WpiItem[], at: number = Date.now()): JobRecord {
+    const row: JobRow = {
+      id: randomUUID(),
+      mac,
+      kind,
+      state: 'queued',
+      items: JSON.stringify(this.#seal(items)),
+      results: '[]',
+      reason: null,
+      awaiting: null,
+      expect_version: null,
+      attempts: 0,
+      created_at: at,
+      updated_at: at,
+      started_at: null,
+      finished_at: null,
+      not_before: null,
+    };
+    this.#insert.run(row);
+    return this.#toRecord(row, false);
+  }
+
+  get(id: string, options: RevealOption = {}): JobRecord | undefined {
+    const row = this.#get.get(id);
+    return row && this.#toRecord(row, options.reveal === true);
+  }
+
+  /** All jobs of one phone, newest first, secrets masked. */
+  listForPhone(mac: string): JobRecord[] {
+    return this.#forPhone.all(mac).map((row) => this.#toRecord(row, false));
+  }
+
+  /** Jobs of all phones, newest first, secrets masked. */
+  list(query: JobListQuery = {}): JobRecord[] {
+    const states = query.states ? JSON.stringify(query.states) : null;
+    return this.#list.all({ states, limit: query.limit ?? 1000 }).map((row) => this.#toRecord(row, false));
+  }
+
+  /** Jobs waiting for `mac` whose back-off (notBefore) has passed at `now`, oldest first; secrets masked. */
+  runnableFor(mac: string, now: number): JobRecord[] {
+    return this.#runnable
+      .all({ mac, now, states: RUNNABLE_STATES_JSON })
+      .map((row) => this.#toRecord(row, false));
+  }
+
+  /**
+   * The job's items with secret values in clear, to be sent to the phone. The only reading
+   * path that reveals besides `get(id, { reveal: true })`, named so that nothing else does.
+   */
+  itemsForSending(id: string): WpiItem[] {
+    const row = this.#get.get(id);
+    if (!row) throw new Error(`job ${id} does not exist`);
+    return this.#open<WpiItem>(row.items, true);
+  }
+
+  /** Sent jobs whose outcome the phone reports in a later message, oldest first. */
+  awaitedFor(mac: string): JobRecord[] {
+    return this.#awaited.all(mac).map((row) => this.#toRecord(row, false));
+  }
+
+  /** Sent jobs of every phone still waiting for the phone's report (to time them out). */
+  awaiting(): JobRecord[] {
+    return this.#allAwaiting.all().map((row) => this.#toRecord(row, false));
+  }
+
+  /** Phones that have work whose back-off has passed at `now`: the ones to wake. */
+  phonesWithRunnable(now: number): string[] {
+    return this.#phonesWithRunnable.all({ now, states: RUNNABLE_STATES_JSON }).map((r) => r.mac);
+  }
+
+  /**
+   * Applies `patch`; false if the job is unknown or already final (done/failed/cancelled).
+   * Bookkeeping that follows from a state change is filled in unless the patch sets it:
+   * entering `running` stamps startedAt, entering a final state stamps finishedAt, and
+   * leaving `running` clears `awaiting` (it only means something while running).
+   */
+  update(id: string, patch: JobPatch): boolean {
+    const at = patch.updatedAt ?? Date.now();
+    return this.#db.transaction(() => {
+      const row = this.#get.get(id);
+      if (!row || isFinal(row.state)) return false;
+      const state = patch.state ?? row.state;
+      const entering = state !== row.state ? state : null;
+      this.#update.run({
+        id,
+        state,
+        results: patch.results ? JSON.stringify(this.#seal(patch.results)) : row.results,
+        reason: pick(patch.reason, row.reason),
+        awaiting: pick(patch.awaiting, entering && entering !== 'running' ? null : row.awaiting),
+        expect_version: pick(patch.expectVersion, row.expect_version),
+        attempts: pick(patch.attempts, patch.incrementAttempts ? row.attempts + 1 : row.attempts),
+        updated_at: at,
+        started_at: pick(patch.startedAt, entering === 'running' ? at : row.started_at),
+        finished_at: pick(patch.finishedAt, entering && isFinal(entering) ? at : row.finished_at),
+        not_before: pick(patch.notBefore, row.not_before),
+      });
+      return true;
+    })();
+  }
+
+  /** `update` with the new state spelled out; same guard and bookkeeping. */
+  transition(id: string, state: JobState, patch: JobTransitionPatch = {}): boolean {
+    return this.update(id, { ...patch, state });
+  }
+
+  /** Cancels a job that has not started (queued or waiting); false for running, final or unknown jobs. */
+  cancel(id: string, at: number = Date.now()): boolean {
+    return this.#cancel.run({ id, at, states: RUNNABLE_STATES_JSON }).changes > 0;
+  }
+
+  /**
+   * At startup: jobs left `running` without `awaiting` were cut off mid-interaction by a crash
+   * or restart; they go back to waiting for their phone (attempts are kept). Jobs awaiting a
+   * later report stay running: the phone will still send it. Returns their ids.
+   */
+  requeueInterrupted(at: number = Date.now()): string[] {
+    return this.#requeue.all({ mac: null, reason: 'interrupted: Fieldstage stopped while the job ran', at }).map((r) => r.id);
+  }
+
+  /** The same for one phone whose interaction broke off (it stopped answering, or started anew). */
+  requeueRunningFor(mac: string, reason: string, at: number = Date.now()): string[] {
+    return this.#requeue.all({ mac, reason, at }).map((r) => r.id);
+  }
+
+  #seal<T extends { name: string; value?: string }>(entries: readonly T[]): SealedEntry<T>[] {
+    return entries.map((entry) => {
+      if (!entry.value || !isSecretName(entry.name)) return entry;
+      const { value, ...rest } = entry;
+      return { ...rest, sealed: this.#secrets.encrypt(value).toString('base64') };
+    });
+  }
+
+  #open<T extends { name: string; value?: string }>(json: string, reveal: boolean): T[] {
+    const entries = JSON.parse(json) as SealedEntry<T>[];
+    return entries.map(({ sealed, ...rest }) => {
+      if (sealed === undefined) return rest as T;
+      const value = reveal ? this.#secrets.decrypt(Buffer.from(sealed, 'base64')) : SECRET_MASK;
+      return { ...rest, value } as T;
+    });
+  }
+
+  #toRecord(row: JobRow, reveal: boolean): JobRecord {
+    return {
+      id: row.id,
+      mac: row.mac,
+      kind: row.kind,
+      state: row.state,
+      items: this.#open<WpiItem>(row.items, reveal),
+      results: this.#open<ItemResult>(row.results, reveal),
+      reason: row.reason,
+      awaiting: row.awaiting,
+      expectVersion: row.expect_version,
+      attempts: row.attempts,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      startedAt: row.started_at,
+      finishedAt: row.finished_at,
+      notBefore: row.not_before,
+    };
+  }
+}
+
+function isFinal(state: JobState): boolean {
+  return FINAL_JOB_STATES.includes(state);
+}
+
+function pick<T>(patched: T | undefined, current: T): T {
+  return patched === undefined ? current : patched;
+}

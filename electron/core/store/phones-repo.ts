@@ -1,0 +1,154 @@
+import type { Db } from './database.js';
+import type { PhoneAdoption, PhoneRecord } from './types.js';
+
+/**
+ * What one contact from a phone tells about it. `undefined`/`null` means "not reported this
+ * time" and keeps the stored value; an empty string is a reported empty value and is stored.
+ */
+export interface PhoneContact {
+  mac: string;
+  model?: string | null;
+  softwareVersion?: string | null;
+  partNumber?: string | null;
+  e164?: string | null;
+  ip?: string | null;
+  contactMeUri?: string | null;
+  maxItems: number;
+  lastReason: string | null;
+  at: number;
+}
+
+interface PhoneRow {
+  mac: string;
+  model: string | null;
+  software_version: string | null;
+  part_number: string | null;
+  e164: string | null;
+  ip: string | null;
+  contact_me_uri: string | null;
+  adoption: PhoneAdoption;
+  max_items: number;
+  inventory_complete: number;
+  first_contact: number;
+  last_contact: number;
+  last_reason: string | null;
+}
+
+interface UpsertParams {
+  mac: string;
+  model: string | null;
+  softwareVersion: string | null;
+  partNumber: string | null;
+  e164: string | null;
+  ip: string | null;
+  contactMeUri: string | null;
+  adoption: PhoneAdoption;
+  maxItems: number;
+  at: number;
+  lastReason: string | null;
+}
+
+/** One row per phone ever seen, keyed by the MAC as the caller normalised it. */
+export class PhonesRepo {
+  readonly #db: Db;
+  readonly #get;
+  readonly #list;
+  readonly #upsert;
+  readonly #setAdoption;
+  readonly #setInventoryComplete;
+  readonly #delete;
+
+  constructor(db: Db) {
+    this.#db = db;
+    this.#get = db.prepare<[string], PhoneRow>('SELECT * FROM phones WHERE mac = ?');
+    this.#list = db.prepare<[], PhoneRow>('SELECT * FROM phones ORDER BY mac');
+    // adoption and first_contact are only written for a new row: an existing phone keeps
+    // the technician's decision and its history.
+    this.#upsert = db.prepare<UpsertParams>(`
+      INSERT INTO phones (mac, model, software_version, part_number, e164, ip, contact_me_uri,
+                          adoption, max_items, inventory_complete, first_contact, last_contact, last_reason)
+      VALUES (@mac, @model, @softwareVersion, @partNumber, @e164, @ip, @contactMeUri,
+              @adoption, @maxItems, 0, @at, @at, @lastReason)
+      ON CONFLICT (mac) DO UPDATE SET
+        model            = coalesce(excluded.model, model),
+        software_version = coalesce(excluded.software_version, software_version),
+        part_number      = coalesce(excluded.part_number, part_number),
+        e164             = coalesce(excluded.e164, e164),
+        ip               = coalesce(excluded.ip, ip),
+        contact_me_uri   = coalesce(excluded.contact_me_uri, contact_me_uri),
+        max_items        = excluded.max_items,
+        last_contact     = excluded.last_contact,
+        last_reason      = excluded.last_reason`);
+    this.#setAdoption = db.prepare<[PhoneAdoption, string]>('UPDATE phones SET adoption = ? WHERE mac = ?');
+    this.#setInventoryComplete = db.prepare<[number, string]>('UPDATE phones SET inventory_complete = ? WHERE mac = ?');
+    this.#delete = db.prepare<[string]>('DELETE FROM phones WHERE mac = ?');
+  }
+
+  /** Records a contact. `adoption` applies only if the phone is new; `created` says whether it was. */
+  upsertContact(contact: PhoneContact, adoption: PhoneAdoption): { phone: PhoneRecord; created: boolean } {
+    return this.#db.transaction(() => {
+      const created = this.#get.get(contact.mac) === undefined;
+      this.#upsert.run({
+        mac: contact.mac,
+        model: contact.model ?? null,
+        softwareVersion: contact.softwareVersion ?? null,
+        partNumber: contact.partNumber ?? null,
+        e164: contact.e164 ?? null,
+        ip: contact.ip ?? null,
+        contactMeUri: contact.contactMeUri ?? null,
+        adoption,
+        maxItems: contact.maxItems,
+        at: contact.at,
+        lastReason: contact.lastReason,
+      });
+      const row = this.#get.get(contact.mac);
+      if (!row) throw new Error(`phone ${contact.mac} vanished during upsert`);
+      return { phone: toRecord(row), created };
+    })();
+  }
+
+  get(mac: string): PhoneRecord | undefined {
+    const row = this.#get.get(mac);
+    return row && toRecord(row);
+  }
+
+  list(): PhoneRecord[] {
+    return this.#list.all().map(toRecord);
+  }
+
+  /** false if the phone is unknown. */
+  setAdoption(mac: string, adoption: PhoneAdoption): boolean {
+    return this.#setAdoption.run(adoption, mac).changes > 0;
+  }
+
+  /** false if the phone is unknown. */
+  markInventoryComplete(mac: string, complete: boolean): boolean {
+    return this.#setInventoryComplete.run(complete ? 1 : 0, mac).changes > 0;
+  }
+
+  /**
+   * Forgets the phone and (by cascade) its inventory. Its jobs and exchange log stay: they
+   * are history, and open jobs are the caller's to cancel.
+   */
+  delete(mac: string): boolean {
+    return this.#delete.run(mac).changes > 0;
+  }
+}
+
+function toRecord(row: PhoneRow): PhoneRecord {
+  return {
+    mac: row.mac,
+    model: row.model,
+    softwareVersion: row.software_version,
+    partNumber: row.part_number,
+    e164: row.e164,
+    ip: row.ip,
+    contactMeUri: row.contact_me_uri,
+    adoption: row.adoption,
+    maxItems: row.max_items,
+    inventoryComplete: row.inventory_complete === 1,
+    firstContact: row.first_contact,
+    lastContact: row.last_contact,
+    lastReason: row.last_reason,
+  };
+}

@@ -1,0 +1,66 @@
+import type { ItemResult, JobKind, JobState } from '../../../shared/jobs.js';
+import type { WpiItem } from '../../../shared/protocol.js';
+
+/** Adoption state: a phone never seen before is quarantined (read, never written) until adopted. */
+export type PhoneAdoption = 'quarantined' | 'adopted';
+
+export interface PhoneRecord {
+  mac: string;
+  model: string | null;
+  softwareVersion: string | null;
+  partNumber: string | null;
+  e164: string | null;
+  ip: string | null;
+  contactMeUri: string | null;
+  adoption: PhoneAdoption;
+  /** Items per message the phone accepts (-1 = unlimited). */
+  maxItems: number;
+  inventoryComplete: boolean;
+  firstContact: number;
+  lastContact: number;
+  lastReason: string | null;
+}
+
+export interface StoredItem {
+  name: string;
+  index?: number;
+  /** Plain value; for secret items only when revealed on purpose, else SECRET_MASK. */
+  value: string;
+  status: string | null;
+  updatedAt: number;
+}
+
+export interface JobRecord {
+  id: string;
+  mac: string;
+  kind: JobKind;
+  state: JobState;
+  items: WpiItem[];
+  results: ItemResult[];
+  reason: string | null;
+  /** What a sent job waits for before it is settled. */
+  awaiting: 'start-up' | 'status' | null;
+  expectVersion: string | null;
+  attempts: number;
+  createdAt: number;
+  updatedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** Earliest time a retry may start (busy back-off, contact-me back-off). */
+  notBefore: number | null;
+}
+
+export interface ExchangeRecord {
+  id: number;
+  mac: string | null;
+  peer: string;
+  at: number;
+  durationMs: number;
+  reason: string | null;
+  action: string | null;
+  /** Both documents with secret item values masked. */
+  requestXml: string;
+  responseXml: string;
+  httpStatus: number;
+  note: string | null;
+}

@@ -1,0 +1,138 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import type { ApiHandlers } from '../../../shared/api.js';
+import type { AppEvent } from '../../../shared/events.js';
+import { dispatch, toApiFailure } from '../api/dispatch.js';
+import { CONTENT_SECURITY_POLICY } from '../csp.js';
+
+/**
+ * Browser-mode transport: the same renderer build talks to the real core over loopback HTTP.
+ * Anything on the machine can reach a loopback port and any web page can point a hostname at
+ * 127.0.0.1, so every API call needs the per-start token (delivered in the URL fragment, which
+ * browsers never send or log) and every request a Host header naming this listener.
+ */
+
+export interface UiApiOptions {
+  handlers: ApiHandlers;
+  events: { subscribe(listener: (event: AppEvent) => void): () => void };
+  /** Built renderer (dist/renderer), served at `/`. */
+  rendererDir: string;
+  /** Loopback only: the token is the sole authentication, so the API is never exposed to the LAN. */
+  host?: '127.0.0.1';
+  /** 0 picks a free port. */
+  port?: number;
+  /** Receives 5xx errors; their message goes to the client, the stack only here. */
+  onInternalError?: (error: unknown) => void;
+}
+
+export interface UiApi {
+  /** Open this in a browser; the fragment carries the token. */
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const BODY_LIMIT = 1024 * 1024;
+const HEARTBEAT_MS = 15_000;
+
+export async function startUiApi(options: UiApiOptions): Promise<UiApi> {
+  const { handlers, events, rendererDir, host = '127.0.0.1', port = 0 } = options;
+  const onInternalError = options.onInternalError ?? ((error: unknown) => console.error('UI API error:', error));
+  const token = randomBytes(32).toString('hex');
+  const expected = Buffer.from(`Bearer ${token}`);
+  let allowedHosts = new Set<string>();
+  const streams = new Set<ServerResponse>();
+
+  const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false });
+
+  // Blocks DNS rebinding: a foreign page reaching us through its own hostname sends that name.
+  app.addHook('onRequest', async (request, reply) => {
+    if (!allowedHosts.has((request.headers.host ?? '').toLowerCase())) {
+      return reply.code(421).send({ error: 'Misdirected request' });
+    }
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'no-referrer');
+  });
+  app.setErrorHandler((error, _request, reply) => {
+    const failure = toApiFailure(error);
+    if (failure.status >= 500) onInternalError(error);
+    return reply.code(failure.status).send(failure.body);
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'Not found' }));
+
+  // Token check as a hook of the encapsulated /api plugin rather than a URL-prefix test, so it
+  // applies to exactly the routes the router resolves there, however the path was encoded.
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', async (request, reply) => {
+        if (!hasToken(request, expected)) return reply.code(401).send({ error: 'Unauthorized' });
+      });
+      // POST (not EventSource/GET) so the client can send the Authorization header.
+      api.post('/events', (_request, reply) => streamEvents(reply, events, streams));
+      api.post<{ Params: { method: string } }>('/:method', (request) =>
+        dispatch(handlers, request.params.method, request.body),
+      );
+    },
+    { prefix: '/api' },
+  );
+  await app.register(fastifyStatic, { root: rendererDir });
+
+  // Open event streams never go idle, so end them or close() would wait for the clients.
+  app.addHook('preClose', (done) => {
+    for (const stream of streams) stream.end();
+    done();
+  });
+
+  await app.listen({ host, port });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('UI API did not bind a TCP port');
+  const boundPort = address.port;
+  allowedHosts = new Set([`127.0.0.1:${boundPort}`, `localhost:${boundPort}`]);
+
+  return {
+    url: `http://127.0.0.1:${boundPort}/#token=${token}`,
+    port: boundPort,
+    token,
+    close: () => app.close(),
+  };
+}
+
+function hasToken(request: FastifyRequest, expected: Buffer): boolean {
+  const given = Buffer.from(request.headers.authorization ?? '');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Server-Sent Events over the hijacked response: `data: <json>` per event, comments as heartbeat. */
+function streamEvents(
+  reply: FastifyReply,
+  events: UiApiOptions['events'],
+  streams: Set<ServerResponse>,
+): void {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    connection: 'keep-alive',
+  });
+  // An initial comment flushes the headers so the client's fetch() resolves right away.
+  res.write(': connected\n\n');
+  streams.add(res);
+  const unsubscribe = events.subscribe((event) => {
+    res.write(`data: ${JSON.stringify(event)}\n\n`);
+  });
+  const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
+  res.on('close', () => {
+    clearInterval(heartbeat);
+    unsubscribe();
+    streams.delete(res);
+  });
+}

@@ -1,0 +1,102 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, dialog, session, type BrowserWindow } from 'electron';
+import { forwardEvents, registerApiIpc } from './adapters/ipc.js';
+import { createSafeStorageBox, isWeakSecretStorage } from './adapters/safe-storage-box.js';
+import { createElectronSettingsStore } from './adapters/settings-electron.js';
+import { createCore } from './core/app/core.js';
+import type { Core } from './core/app/core-types.js';
+import { isRendererUrl, rendererLocation } from './renderer-location.js';
+import { createMainWindow, hardenSession } from './window.js';
+
+/**
+ * Electron composition root: app lifecycle only. All behaviour lives in the core, which the
+ * browser mode starts the same way with plain-Node adapters.
+ */
+
+// Built layout: dist/electron/main/index.js, dist/electron/preload/index.cjs, dist/renderer/.
+const here = fileURLToPath(new URL('.', import.meta.url));
+const PRELOAD = join(here, '../preload/index.cjs');
+const RENDERER_INDEX = join(here, '../../renderer/index.html');
+
+const logError = (error: unknown): void => console.error('Fieldstage:', error);
+
+// A second instance would fight over the phone ports and the database: hand over and leave.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  run();
+}
+
+function run(): void {
+  // The dev server URL is honoured only in unpackaged runs, so a shipped app never loads remote code.
+  const location = rendererLocation(RENDERER_INDEX, app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL);
+  let core: Core | null = null;
+  let window: BrowserWindow | null = null;
+
+  const openWindow = (): void => {
+    const created = createMainWindow(location, PRELOAD);
+    created.on('closed', () => {
+      if (window === created) window = null;
+    });
+    window = created;
+  };
+
+  app.on('second-instance', () => {
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  // macOS keeps the app (and the phone server) running without a window; the dock icon reopens it.
+  app.on('activate', () => {
+    if (core && !window) openWindow();
+  });
+
+  // Phones may be mid-provisioning: stop the core (listeners, database) before the process ends.
+  let stopped = false;
+  let stopping = false;
+  app.on('before-quit', (event) => {
+    if (stopped || !core) return;
+    event.preventDefault();
+    if (stopping) return;
+    stopping = true;
+    core
+      .stop()
+      .catch(logError)
+      .finally(() => {
+        stopped = true;
+        app.quit();
+      });
+  });
+
+  app
+    .whenReady()
+    .then(async () => {
+      hardenSession(session.defaultSession);
+      const dataDir = app.getPath('userData');
+      if (isWeakSecretStorage()) {
+        console.warn('Fieldstage: no OS keyring found; stored phone secrets are only obfuscated (safeStorage basic_text).');
+      }
+      const created = await createCore({
+        dataDir,
+        settingsStore: createElectronSettingsStore(dataDir),
+        secretBox: createSafeStorageBox(),
+        mode: 'electron',
+      });
+      core = created;
+      registerApiIpc(created.handlers, (url) => isRendererUrl(location, url), logError);
+      forwardEvents(created.events, () => window?.webContents ?? null);
+      await created.start();
+      openWindow();
+    })
+    .catch(async (error: unknown) => {
+      logError(error);
+      // Typical causes: the phone port is taken, the data directory is not writable.
+      dialog.showErrorBox('Fieldstage could not start', error instanceof Error ? error.message : String(error));
+      await core?.stop().catch(logError);
+      app.exit(1);
+    });
+}

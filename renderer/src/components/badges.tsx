@@ -1,0 +1,33 @@
+import { Badge, type MantineColor } from '@mantine/core';
+import type { JobState } from '../../../shared/jobs.js';
+import type { PhoneSummary } from '../../../shared/model.js';
+import { useT } from '../i18n/index.js';
+
+const JOB_STATE_COLORS: Record<JobState, MantineColor> = {
+  queued: 'gray',
+  'waiting-for-phone': 'blue',
+  running: 'cyan',
+  'waiting-busy': 'yellow',
+  done: 'teal',
+  failed: 'red',
+  cancelled: 'gray',
+};
+
+export function JobStateBadge({ state }: { state: JobState }) {
+  const t = useT();
+  return (
+    <Badge size="sm" variant="light" color={JOB_STATE_COLORS[state]}>
+      {t(`jobState.${state}`)}
+    </Badge>
+  );
+}
+
+/** Quarantined phones are read but never written until adopted: make that unmissable. */
+export function AdoptionBadge({ adoption }: { adoption: PhoneSummary['adoption'] }) {
+  const t = useT();
+  return (
+    <Badge size="sm" variant={adoption === 'quarantined' ? 'filled' : 'light'} color={adoption === 'quarantined' ? 'orange' : 'teal'}>
+      {t(`adoption.${adoption}`)}
+    </Badge>
+  );
+}

@@ -1,0 +1,93 @@
+import { Button, Card, Group, Stack, Text } from '@mantine/core';
+import { useState, type ReactNode } from 'react';
+import type { JobKind } from '../../../../shared/jobs.js';
+import type { PhoneSummary } from '../../../../shared/model.js';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
+import { useAsyncAction } from '../../hooks/useAsyncAction.js';
+import { useT } from '../../i18n/index.js';
+import { useAppStore } from '../../store/context.js';
+
+type Dialog = 'restart' | 'factory-reset' | null;
+
+function ActionRow({ title, description, children }: { title: string; description: string; children: ReactNode }) {
+  return (
+    <Card withBorder padding="sm">
+      <Group justify="space-between" wrap="nowrap">
+        <Stack gap={2}>
+          <Text fw={600}>{title}</Text>
+          <Text size="sm" c="dimmed">
+            {description}
+          </Text>
+        </Stack>
+        {children}
+      </Group>
+    </Card>
+  );
+}
+
+/** Refresh, restart and factory reset of one phone; the last two ask first, reset asks hardest. */
+export function ActionsTab({ phone }: { phone: PhoneSummary }) {
+  const t = useT();
+  const createJobs = useAppStore((state) => state.createJobs);
+  const notify = useAppStore((state) => state.notify);
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const quarantined = phone.adoption === 'quarantined';
+
+  const queueJob = async (kind: JobKind) => {
+    await createJobs([phone.mac], kind);
+    notify({ tone: 'success', message: 'notice.jobQueued', params: { kind: t(`jobKind.${kind}`), mac: phone.mac } });
+    setDialog(null);
+  };
+  const refresh = useAsyncAction(() => queueJob('read-all'));
+  const confirmed = useAsyncAction(queueJob);
+  // Typing the MAC or the number proves the technician means this phone, not the one next to it.
+  const resetPhrases = [phone.mac, phone.e164].filter((value): value is string => Boolean(value));
+
+  return (
+    <Stack gap="sm" maw={760}>
+      {quarantined && (
+        <Text size="sm" c="orange" data-testid="quarantine-hint">
+          {t('actions.quarantinedHint')}
+        </Text>
+      )}
+      <ActionRow title={t('actions.refresh')} description={t('actions.refreshDescription')}>
+        <Button variant="default" onClick={() => void refresh.run()} loading={refresh.busy} data-testid="action-refresh">
+          {t('actions.refresh')}
+        </Button>
+      </ActionRow>
+      <ActionRow title={t('actions.restart')} description={t('actions.restartDescription')}>
+        <Button variant="default" color="red" disabled={quarantined} onClick={() => setDialog('restart')} data-testid="action-restart">
+          {t('actions.restart')}
+        </Button>
+      </ActionRow>
+      <ActionRow title={t('actions.factoryReset')} description={t('actions.factoryResetDescription')}>
+        <Button color="red" disabled={quarantined} onClick={() => setDialog('factory-reset')} data-testid="action-factory-reset">
+          {t('actions.factoryReset')}
+        </Button>
+      </ActionRow>
+
+      <ConfirmDialog
+        opened={dialog === 'restart'}
+        title={t('actions.restartTitle')}
+        message={t('actions.restartOneMessage', { mac: phone.mac })}
+        confirmLabel={t('actions.restart')}
+        danger
+        busy={confirmed.busy}
+        onConfirm={() => void confirmed.run('restart')}
+        onClose={() => setDialog(null)}
+      />
+      <ConfirmDialog
+        opened={dialog === 'factory-reset'}
+        title={t('actions.factoryResetTitle')}
+        message={t('actions.factoryResetMessage', { mac: phone.mac, number: phone.e164 ?? '—' })}
+        typedLabel={t('actions.factoryResetTypeLabel')}
+        requireTyped={resetPhrases}
+        confirmLabel={t('actions.factoryReset')}
+        danger
+        busy={confirmed.busy}
+        onConfirm={() => void confirmed.run('factory-reset')}
+        onClose={() => setDialog(null)}
+      />
+    </Stack>
+  );
+}

@@ -1,0 +1,72 @@
+import { Button, Group, Text } from '@mantine/core';
+import { useState } from 'react';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
+import { useAsyncAction } from '../../hooks/useAsyncAction.js';
+import { useT } from '../../i18n/index.js';
+import { useAppStore } from '../../store/context.js';
+
+/** What can be done to many phones at once; restart asks first because calls drop. */
+export function BulkActions({ macs, onDone }: { macs: string[]; onDone(): void }) {
+  const t = useT();
+  const adoptPhones = useAppStore((state) => state.adoptPhones);
+  const createJobs = useAppStore((state) => state.createJobs);
+  const notify = useAppStore((state) => state.notify);
+  const [confirmRestart, setConfirmRestart] = useState(false);
+
+  const adopt = useAsyncAction(async () => {
+    const adopted = await adoptPhones(macs);
+    notify({ tone: 'success', message: 'notice.adopted', params: { count: adopted } });
+    onDone();
+  });
+  const refresh = useAsyncAction(async () => {
+    const jobs = await createJobs(macs, 'read-all');
+    notify({ tone: 'success', message: 'notice.jobsCreated', params: { count: jobs.length } });
+  });
+  const restart = useAsyncAction(async () => {
+    const jobs = await createJobs(macs, 'restart');
+    notify({ tone: 'success', message: 'notice.jobsCreated', params: { count: jobs.length } });
+    setConfirmRestart(false);
+  });
+
+  const none = macs.length === 0;
+  return (
+    <Group gap="xs">
+      <Text size="sm" c="dimmed" data-testid="selected-count">
+        {t('phones.selected', { count: macs.length })}
+      </Text>
+      <Button size="xs" disabled={none} loading={adopt.busy} onClick={() => void adopt.run()} data-testid="adopt-selected">
+        {t('actions.adopt')}
+      </Button>
+      <Button
+        size="xs"
+        variant="default"
+        disabled={none}
+        loading={refresh.busy}
+        onClick={() => void refresh.run()}
+        data-testid="refresh-selected"
+      >
+        {t('actions.refresh')}
+      </Button>
+      <Button
+        size="xs"
+        variant="default"
+        color="red"
+        disabled={none}
+        onClick={() => setConfirmRestart(true)}
+        data-testid="restart-selected"
+      >
+        {t('actions.restart')}
+      </Button>
+      <ConfirmDialog
+        opened={confirmRestart}
+        title={t('actions.restartTitle')}
+        message={t('actions.restartManyMessage', { count: macs.length })}
+        confirmLabel={t('actions.restart')}
+        danger
+        busy={restart.busy}
+        onConfirm={() => void restart.run()}
+        onClose={() => setConfirmRestart(false)}
+      />
+    </Group>
+  );
+}

@@ -1,0 +1,77 @@
+import { Checkbox, Text } from '@mantine/core';
+import { createColumnHelper } from '@tanstack/react-table';
+import type { PhoneSummary } from '../../../../shared/model.js';
+import { AdoptionBadge, JobStateBadge } from '../../components/badges.js';
+import type { Language, Translate } from '../../i18n/index.js';
+import { formatDateTime, formatRelative } from '../../lib/format.js';
+
+const column = createColumnHelper<PhoneSummary>();
+
+/** Sort empty cells as empty strings: TanStack only special-cases `undefined`, not `null`. */
+const text = (value: string | null) => value ?? '';
+
+export function phoneColumns(t: Translate, language: Language, now: number) {
+  return [
+    column.display({
+      id: 'select',
+      size: 40,
+      header: ({ table }) => (
+        <Checkbox
+          aria-label={t('phones.selectAll')}
+          checked={table.getIsAllRowsSelected()}
+          indeterminate={table.getIsSomeRowsSelected()}
+          onChange={table.getToggleAllRowsSelectedHandler()}
+          data-testid="select-all-phones"
+        />
+      ),
+      cell: ({ row }) => (
+        <Checkbox
+          aria-label={t('phones.selectRow', { mac: row.original.mac })}
+          checked={row.getIsSelected()}
+          onChange={row.getToggleSelectedHandler()}
+          // The row itself opens the phone; ticking the box must not.
+          onClick={(event) => event.stopPropagation()}
+          data-testid={`select-phone-${row.original.mac}`}
+        />
+      ),
+    }),
+    column.accessor('mac', {
+      header: t('phone.mac'),
+      size: 150,
+      cell: (info) => <Text ff="monospace" size="sm">{info.getValue()}</Text>,
+    }),
+    column.accessor((phone) => text(phone.model), { id: 'model', header: t('phone.model'), size: 170 }),
+    column.accessor((phone) => text(phone.e164), { id: 'e164', header: t('phone.number'), size: 130 }),
+    column.accessor((phone) => text(phone.displayName), { id: 'displayName', header: t('phone.displayName'), size: 180 }),
+    column.accessor((phone) => text(phone.ip), { id: 'ip', header: t('phone.ip'), size: 130 }),
+    column.accessor((phone) => text(phone.softwareVersion), { id: 'firmware', header: t('phone.firmware'), size: 150 }),
+    column.accessor('adoption', {
+      header: t('phone.adoption'),
+      size: 120,
+      cell: (info) => <AdoptionBadge adoption={info.getValue()} />,
+    }),
+    column.accessor((phone) => phone.jobState ?? '', {
+      id: 'jobState',
+      header: t('phone.jobState'),
+      size: 150,
+      cell: ({ row }) => (row.original.jobState ? <JobStateBadge state={row.original.jobState} /> : null),
+    }),
+    column.accessor('lastContact', {
+      header: t('phone.lastContact'),
+      size: 140,
+      sortDescFirst: true,
+      cell: (info) => (
+        <Text size="sm" title={formatDateTime(info.getValue(), language)}>
+          {formatRelative(info.getValue(), now, language)}
+        </Text>
+      ),
+    }),
+  ];
+}
+
+/** What the search box matches: everything a technician might read off a phone or a list. */
+export function phoneMatches(phone: PhoneSummary, needle: string): boolean {
+  if (needle === '') return true;
+  return [phone.mac, phone.model, phone.e164, phone.displayName, phone.ip, phone.softwareVersion, phone.adoption]
+    .some((value) => value?.toLowerCase().includes(needle));
+}

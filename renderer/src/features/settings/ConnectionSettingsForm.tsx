@@ -1,0 +1,187 @@
+import { Button, Card, Checkbox, Group, NumberInput, SegmentedControl, Stack, Switch, Text, Textarea, Title } from '@mantine/core';
+import { useState } from 'react';
+import type { SettingsView } from '../../../../shared/model.js';
+import { useAsyncAction } from '../../hooks/useAsyncAction.js';
+import { useT } from '../../i18n/index.js';
+import { useAppStore } from '../../store/context.js';
+
+type Draft = Omit<SettingsView, 'language' | 'theme' | 'adoption'> & {
+  adoptAll: boolean;
+  /** Free text, one MAC or prefix per line, as technicians paste it from lists. */
+  macs: string;
+  prefixes: string;
+};
+
+function toDraft(settings: SettingsView): Draft {
+  return {
+    phonePort: settings.phonePort,
+    httpPort: settings.httpPort,
+    bindAddresses: settings.bindAddresses,
+    legacyTls: settings.legacyTls,
+    sendSolicited: settings.sendSolicited,
+    adoptAll: settings.adoption.adoptAll,
+    macs: settings.adoption.macs.join('\n'),
+    prefixes: settings.adoption.prefixes.join('\n'),
+  };
+}
+
+function lines(text: string): string[] {
+  return text
+    .split(/[\s,;]+/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+}
+
+/**
+ * Ports, addresses, TLS, contact policy and adoption rules, saved together. The parent re-mounts
+ * it (by key) when the stored settings change, so the draft always starts from what is saved.
+ */
+export function ConnectionSettingsForm({ settings }: { settings: SettingsView }) {
+  const t = useT();
+  const interfaces = useAppStore((state) => state.interfaces);
+  const updateSettings = useAppStore((state) => state.updateSettings);
+  const notify = useAppStore((state) => state.notify);
+  const [draft, setDraft] = useState(() => toDraft(settings));
+  const patch = (change: Partial<Draft>) => setDraft((current) => ({ ...current, ...change }));
+
+  const save = useAsyncAction(async () => {
+    await updateSettings({
+      phonePort: draft.phonePort,
+      httpPort: draft.httpPort,
+      bindAddresses: draft.bindAddresses,
+      legacyTls: draft.legacyTls,
+      sendSolicited: draft.sendSolicited,
+      adoption: { adoptAll: draft.adoptAll, macs: lines(draft.macs), prefixes: lines(draft.prefixes) },
+    });
+    notify({ tone: 'success', message: 'notice.settingsSaved' });
+  });
+  const addresses = [...new Set([...interfaces.map((i) => i.address), ...draft.bindAddresses])];
+
+  return (
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        void save.run();
+      }}
+    >
+      <Stack gap="md">
+        <Card withBorder padding="md">
+          <Title order={5} mb="sm">
+            {t('settings.connection')}
+          </Title>
+          <Stack gap="sm">
+            <Group gap="md" align="flex-start">
+              <NumberInput
+                label={t('settings.phonePort')}
+                description={t('settings.phonePortHint')}
+                value={draft.phonePort}
+                onChange={(value) => patch({ phonePort: Number(value) })}
+                min={1}
+                max={65535}
+                w={220}
+                data-testid="settings-phone-port"
+              />
+              <NumberInput
+                label={t('settings.httpPort')}
+                description={t('settings.httpPortHint')}
+                value={draft.httpPort}
+                onChange={(value) => patch({ httpPort: Number(value) })}
+                min={0}
+                max={65535}
+                w={220}
+                data-testid="settings-http-port"
+              />
+            </Group>
+            <Checkbox.Group
+              label={t('settings.bindAddresses')}
+              description={t('settings.bindAddressesHint')}
+              value={draft.bindAddresses}
+              onChange={(bindAddresses) => patch({ bindAddresses })}
+            >
+              <Group gap="md" mt={4}>
+                {addresses.map((address) => (
+                  <Checkbox key={address} value={address} label={address} data-testid={`settings-bind-${address}`} />
+                ))}
+              </Group>
+            </Checkbox.Group>
+            <Switch
+              label={t('settings.legacyTls')}
+              description={t('settings.legacyTlsHint')}
+              checked={draft.legacyTls}
+              onChange={(event) => patch({ legacyTls: event.currentTarget.checked })}
+              data-testid="settings-legacy-tls"
+            />
+            <Stack gap={4}>
+              <Text size="sm" fw={500}>
+                {t('settings.sendSolicited')}
+              </Text>
+              <SegmentedControl
+                size="xs"
+                value={draft.sendSolicited}
+                onChange={(value) => patch({ sendSolicited: value as Draft['sendSolicited'] })}
+                data={[
+                  { value: 'auto', label: t('settings.sendSolicited.auto') },
+                  { value: 'always', label: t('settings.sendSolicited.always') },
+                  { value: 'never', label: t('settings.sendSolicited.never') },
+                ]}
+                w="fit-content"
+                data-testid="settings-send-solicited"
+              />
+              <Text size="xs" c="dimmed">
+                {t('settings.sendSolicitedHint')}
+              </Text>
+            </Stack>
+          </Stack>
+        </Card>
+
+        <Card withBorder padding="md">
+          <Title order={5} mb="sm">
+            {t('settings.adoption')}
+          </Title>
+          <Stack gap="sm">
+            <Switch
+              label={t('settings.adoptAll')}
+              description={t('settings.adoptAllHint')}
+              checked={draft.adoptAll}
+              onChange={(event) => patch({ adoptAll: event.currentTarget.checked })}
+              data-testid="settings-adopt-all"
+            />
+            <Group grow align="flex-start">
+              <Textarea
+                label={t('settings.adoptMacs')}
+                description={t('settings.onePerLine')}
+                autosize
+                minRows={3}
+                maxRows={10}
+                value={draft.macs}
+                onChange={(event) => patch({ macs: event.currentTarget.value })}
+                disabled={draft.adoptAll}
+                data-testid="settings-adopt-macs"
+              />
+              <Textarea
+                label={t('settings.adoptPrefixes')}
+                description={t('settings.onePerLine')}
+                autosize
+                minRows={3}
+                maxRows={10}
+                value={draft.prefixes}
+                onChange={(event) => patch({ prefixes: event.currentTarget.value })}
+                disabled={draft.adoptAll}
+                data-testid="settings-adopt-prefixes"
+              />
+            </Group>
+          </Stack>
+        </Card>
+
+        <Group justify="flex-end">
+          <Button variant="default" onClick={() => setDraft(toDraft(settings))} data-testid="settings-reset">
+            {t('settings.undo')}
+          </Button>
+          <Button type="submit" loading={save.busy} data-testid="settings-save">
+            {t('common.save')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

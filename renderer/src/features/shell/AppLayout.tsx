@@ -1,0 +1,44 @@
+import { AppShell } from '@mantine/core';
+import { Notices } from '../../components/Notices.js';
+import { useAppStore } from '../../store/context.js';
+import { DiscoveryScreen } from '../discovery/DiscoveryScreen.js';
+import { JobsScreen } from '../jobs/JobsScreen.js';
+import { PhoneScreen } from '../phone/PhoneScreen.js';
+import { PhonesScreen } from '../phones/PhonesScreen.js';
+import { SettingsScreen } from '../settings/SettingsScreen.js';
+import { NavBar } from './NavBar.js';
+import { StatusBar } from './StatusBar.js';
+
+function CurrentScreen() {
+  const screen = useAppStore((state) => state.screen);
+  const selectedMac = useAppStore((state) => state.selectedMac);
+  switch (screen) {
+    case 'phones':
+      return <PhonesScreen />;
+    case 'phone':
+      return selectedMac ? <PhoneScreen key={selectedMac} mac={selectedMac} /> : <PhonesScreen />;
+    case 'discovery':
+      return <DiscoveryScreen />;
+    case 'jobs':
+      return <JobsScreen />;
+    case 'settings':
+      return <SettingsScreen />;
+  }
+}
+
+export function AppLayout() {
+  return (
+    <AppShell navbar={{ width: 200, breakpoint: 0 }} footer={{ height: 32 }} padding="md">
+      <AppShell.Navbar p="xs">
+        <NavBar />
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <CurrentScreen />
+      </AppShell.Main>
+      <AppShell.Footer>
+        <StatusBar />
+      </AppShell.Footer>
+      <Notices />
+    </AppShell>
+  );
+}

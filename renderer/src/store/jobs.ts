@@ -1,0 +1,52 @@
+import type { ApiReq } from '../../../shared/api.js';
+import type { JobKind } from '../../../shared/jobs.js';
+import type { JobView } from '../../../shared/model.js';
+import type { WpiItem } from '../../../shared/protocol.js';
+import type { SliceCreator } from './types.js';
+
+export interface JobsSlice {
+  /** Keyed by job id; every list load and `job.updated` event merges into it. */
+  jobs: Record<string, JobView>;
+  loadJobs(query?: ApiReq<'jobs.list'>): Promise<void>;
+  upsertJob(job: JobView): void;
+  createJobs(macs: string[], kind: JobKind, items?: WpiItem[]): Promise<JobView[]>;
+  cancelJob(id: string): Promise<boolean>;
+  retryJob(id: string): Promise<JobView>;
+}
+
+function byId(jobs: JobView[]): Record<string, JobView> {
+  return Object.fromEntries(jobs.map((job) => [job.id, job]));
+}
+
+export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => ({
+  jobs: {},
+
+  async loadJobs(query = {}) {
+    const list = await api.call('jobs.list', query);
+    set((state) => ({ jobs: { ...state.jobs, ...byId(list) } }));
+  },
+
+  upsertJob(job) {
+    const known = get().jobs[job.id];
+    // Events and list responses can cross; never let an older snapshot overwrite a newer one.
+    if (known && known.updatedAt > job.updatedAt) return;
+    set((state) => ({ jobs: { ...state.jobs, [job.id]: job } }));
+  },
+
+  async createJobs(macs, kind, items = []) {
+    const { jobs } = await api.call('jobs.create', { macs, kind, items });
+    for (const job of jobs) get().upsertJob(job);
+    return jobs;
+  },
+
+  async cancelJob(id) {
+    const { cancelled } = await api.call('jobs.cancel', { id });
+    return cancelled;
+  },
+
+  async retryJob(id) {
+    const { job } = await api.call('jobs.retry', { id });
+    get().upsertJob(job);
+    return job;
+  },
+});

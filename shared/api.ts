@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { JOB_KINDS, JOB_STATES } from './jobs.js';
+import type {
+  AppInfo,
+  DhcpHelp,
+  ExchangeSummary,
+  ExchangeView,
+  ItemView,
+  JobView,
+  NetworkInterfaceView,
+  PhoneSummary,
+  SettingsView,
+  ValidationIssue,
+} from './model.js';
+
+/**
+ * The one API between renderer and main process. Both transports (Electron IPC and the
+ * loopback browser-mode server) carry exactly these calls; requests are validated at run
+ * time with these schemas because the renderer is untrusted.
+ */
+
+const mac = z.string().min(1).max(32);
+const item = z.object({ name: z.string().min(1).max(128), index: z.number().int().min(0).optional(), value: z.string().max(65536) });
+
+export const API_REQUESTS = {
+  'app.info': z.object({}),
+  'phones.list': z.object({}),
+  'phones.get': z.object({ mac }),
+  'phones.items': z.object({ mac }),
+  'phones.revealItem': z.object({ mac, name: z.string(), index: z.number().int().min(0).optional() }),
+  'phones.adopt': z.object({ macs: z.array(mac).min(1).max(10000) }),
+  'phones.contact': z.object({ macs: z.array(mac).min(1).max(10000) }),
+  'items.validate': z.object({ mac: mac.optional(), items: z.array(item).max(5000) }),
+  'jobs.create': z.object({ macs: z.array(mac).min(1).max(10000), kind: z.enum(JOB_KINDS), items: z.array(item).max(5000).default([]) }),
+  'jobs.list': z.object({ mac: mac.optional(), states: z.array(z.enum(JOB_STATES)).optional(), limit: z.number().int().min(1).max(10000).default(500) }),
+  'jobs.cancel': z.object({ id: z.string() }),
+  'jobs.retry': z.object({ id: z.string() }),
+  'exchanges.list': z.object({ mac: mac.optional(), limit: z.number().int().min(1).max(1000).default(100), beforeId: z.number().int().optional() }),
+  'exchanges.get': z.object({ id: z.number().int() }),
+  'discovery.interfaces': z.object({}),
+  'discovery.dhcp': z.object({ host: z.string().min(1).max(255), port: z.number().int().min(1).max(65535).default(18443), vlanId: z.number().int().min(1).max(4094).optional() }),
+  'discovery.sweepStart': z.object({ targets: z.string().min(1).max(10000) }),
+  'discovery.sweepCancel': z.object({ sweepId: z.string() }),
+  'settings.get': z.object({}),
+  'settings.update': z.object({
+    phonePort: z.number().int().min(1).max(65535).optional(),
+    httpPort: z.number().int().min(0).max(65535).optional(),
+    bindAddresses: z.array(z.string()).optional(),
+    legacyTls: z.boolean().optional(),
+    sendSolicited: z.enum(['auto', 'always', 'never']).optional(),
+    adoption: z.object({ adoptAll: z.boolean(), macs: z.array(z.string()), prefixes: z.array(z.string()) }).optional(),
+    language: z.enum(['en', 'de']).optional(),
+    theme: z.enum(['light', 'dark', 'auto']).optional(),
+  }),
+  'certificate.regenerate': z.object({}),
+} as const;
+
+export type ApiMethod = keyof typeof API_REQUESTS;
+export const API_METHODS = Object.keys(API_REQUESTS) as ApiMethod[];
+
+/** What a caller passes (defaults optional). */
+export type ApiReq<M extends ApiMethod> = z.input<(typeof API_REQUESTS)[M]>;
+/** What a handler receives (defaults filled in). */
+export type ApiParsedReq<M extends ApiMethod> = z.output<(typeof API_REQUESTS)[M]>;
+
+export interface ApiResponses {
+  'app.info': AppInfo;
+  'phones.list': PhoneSummary[];
+  'phones.get': PhoneSummary;
+  'phones.items': ItemView[];
+  'phones.revealItem': { value: string };
+  'phones.adopt': { adopted: number };
+  'phones.contact': { results: { mac: string; outcome: string; detail: string }[] };
+  'items.validate': { issues: ValidationIssue[] };
+  'jobs.create': { jobs: JobView[] };
+  'jobs.list': JobView[];
+  'jobs.cancel': { cancelled: boolean };
+  'jobs.retry': { job: JobView };
+  'exchanges.list': ExchangeSummary[];
+  'exchanges.get': ExchangeView;
+  'discovery.interfaces': NetworkInterfaceView[];
+  'discovery.dhcp': DhcpHelp;
+  'discovery.sweepStart': { sweepId: string; total: number };
+  'discovery.sweepCancel': { cancelled: boolean };
+  'settings.get': SettingsView;
+  'settings.update': SettingsView;
+  'certificate.regenerate': { fingerprint: string };
+}
+
+export type ApiRes<M extends ApiMethod> = ApiResponses[M];
+
+/** A handler per method: a missing or mistyped handler is a compile error. */
+export type ApiHandlers = { [M in ApiMethod]: (req: ApiParsedReq<M>) => Promise<ApiRes<M>> };
+
+export interface ApiClient {
+  call<M extends ApiMethod>(method: M, req: ApiReq<M>): Promise<ApiRes<M>>;
+  /** Subscribes to pushed events; returns the unsubscribe function. */
+  onEvent(listener: (event: import('./events.js').AppEvent) => void): () => void;
+}
+
+/** Error shape both transports deliver to the renderer. */
+export interface ApiErrorBody {
+  error: string;
+  /** Validation issues for forms (item name + rule). */
+  issues?: ValidationIssue[];
+}

@@ -1,0 +1,12 @@
+import type { ExchangeSummary, JobView, PhoneSummary, SettingsView, SweepProgress, SweepResult } from './model.js';
+
+/** Events the main process pushes to the renderer; the UI never polls for these. */
+export type AppEvent =
+  | { type: 'phone.updated'; phone: PhoneSummary }
+  | { type: 'job.updated'; job: JobView }
+  | { type: 'exchange.logged'; exchange: ExchangeSummary }
+  | { type: 'sweep.progress'; progress: SweepProgress }
+  | { type: 'sweep.result'; result: SweepResult }
+  | { type: 'settings.changed'; settings: SettingsView };
+
+export type AppEventType = AppEvent['type'];

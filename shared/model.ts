@@ -1,0 +1,123 @@
+import type { ItemResult, JobKind, JobState } from './jobs.js';
+import type { WpiItem } from './protocol.js';
+
+/** What the UI sees of a phone (the phones table and the phone header). */
+export interface PhoneSummary {
+  mac: string;
+  model: string | null;
+  softwareVersion: string | null;
+  partNumber: string | null;
+  e164: string | null;
+  displayName: string | null;
+  ip: string | null;
+  adoption: 'quarantined' | 'adopted';
+  inventoryComplete: boolean;
+  firstContact: number;
+  lastContact: number;
+  lastReason: string | null;
+  /** Most relevant job state for the table: running > waiting > queued > failed (last hour) > none. */
+  jobState: JobState | null;
+  pendingJobs: number;
+}
+
+export interface ItemView {
+  name: string;
+  index?: number;
+  /** SECRET_MASK for secret items unless revealed. */
+  value: string;
+  status: string | null;
+  updatedAt: number;
+  secret: boolean;
+}
+
+export interface JobView {
+  id: string;
+  mac: string;
+  kind: JobKind;
+  state: JobState;
+  /** Secret values masked. */
+  items: WpiItem[];
+  results: ItemResult[];
+  reason: string | null;
+  attempts: number;
+  createdAt: number;
+  updatedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+export interface ExchangeSummary {
+  id: number;
+  mac: string | null;
+  peer: string;
+  at: number;
+  durationMs: number;
+  reason: string | null;
+  action: string | null;
+  httpStatus: number;
+  note: string | null;
+}
+
+export interface ExchangeView extends ExchangeSummary {
+  requestXml: string;
+  responseXml: string;
+}
+
+export interface ValidationIssue {
+  name: string;
+  index?: number;
+  message: string;
+}
+
+export interface NetworkInterfaceView {
+  name: string;
+  address: string;
+  family: 'IPv4' | 'IPv6';
+  cidr: string | null;
+  internal: boolean;
+}
+
+export interface SweepProgress {
+  sweepId: string;
+  done: number;
+  total: number;
+  found: number;
+  finished: boolean;
+  cancelled: boolean;
+}
+
+export interface SweepResult {
+  sweepId: string;
+  ip: string;
+  outcome: 'phone' | 'no-answer' | 'other';
+  detail: string;
+}
+
+export interface AppInfo {
+  version: string;
+  mode: 'electron' | 'browser';
+  phonePort: number;
+  httpPort: number;
+  /** Addresses phones can use to reach the laptop (non-internal IPv4 first). */
+  addresses: string[];
+  certificateFingerprint: string;
+  listening: boolean;
+}
+
+export interface SettingsView {
+  phonePort: number;
+  httpPort: number;
+  bindAddresses: string[];
+  legacyTls: boolean;
+  sendSolicited: 'auto' | 'always' | 'never';
+  adoption: { adoptAll: boolean; macs: string[]; prefixes: string[] };
+  language: 'en' | 'de';
+  theme: 'light' | 'dark' | 'auto';
+}
+
+export interface DhcpHelp {
+  url: string;
+  hex: string;
+  colonHex: string;
+  snippets: { iscDhcpd: string; dnsmasq: string; windowsNetsh: string; windowsPowerShell: string; mikrotik: string };
+}

@@ -1,0 +1,146 @@
+/**
+ * The phone's HTTP(S) client side: one session per interaction, file downloads and DCMP polls.
+ * Every request is bounded by a hard timeout and a body size cap so a misbehaving service can
+ * never hang a test.
+ */
+import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import https from 'node:https';
+import { isIPv4 } from 'node:net';
+
+export interface ServerAddress {
+  host: string;
+  port: number;
+  /** Default `/DeploymentService/LoginService` (wpi-protocol.md §3.4). */
+  path?: string;
+}
+
+export const DEFAULT_SERVICE_PATH = '/DeploymentService/LoginService';
+
+export interface RequestLimits {
+  /** Source address of the phone's connections, so the service sees the phone's own IP. */
+  localAddress: string;
+  timeoutMs: number;
+  signal: AbortSignal;
+}
+
+export interface HttpReply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** Far above the 50 kB message cap; only there to stop a runaway service. */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+interface RequestSpec {
+  url: URL;
+  method: 'GET' | 'POST';
+  headers: OutgoingHttpHeaders;
+  body?: string;
+  agent?: http.Agent;
+}
+
+function request(spec: RequestSpec, limits: RequestLimits): Promise<HttpReply> {
+  const secure = spec.url.protocol === 'https:';
+  const options: https.RequestOptions = {
+    method: spec.method,
+    headers: spec.headers,
+    localAddress: limits.localAddress,
+    signal: limits.signal,
+    // Default Mode: the phone does not check the service's certificate (p. 12).
+    rejectUnauthorized: false,
+    ...(isIPv4(limits.localAddress) ? { family: 4 } : {}),
+    ...(spec.agent ? { agent: spec.agent } : {}),
+  };
+  return new Promise<HttpReply>((resolve, reject) => {
+    const req = (secure ? https : http).request(spec.url, options);
+    const timer = setTimeout(() => req.destroy(new Error(`no complete answer within ${limits.timeoutMs} ms`)), limits.timeoutMs);
+    const fail = (err: Error): void => {
+      clearTimeout(timer);
+      reject(err);
+    };
+    req.on('error', fail);
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) req.destroy(new Error(`answer larger than ${MAX_BODY_BYTES} bytes`));
+        else chunks.push(chunk);
+      });
+      res.on('error', fail);
+      res.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+      });
+    });
+    req.end(spec.body);
+  });
+}
+
+/**
+ * One interaction's HTTPS conversation. Modern firmware keeps one keep-alive connection per flow;
+ * legacy firmware says `Connection: close` and opens a new TLS connection for every request, so
+ * the session cookie is the only thing tying the flow together (p. 13, 28, 34).
+ */
+export class HttpsSession {
+  private readonly agent: https.Agent;
+  private readonly cookies = new Map<string, string>();
+  private readonly url: URL;
+
+  constructor(
+    server: ServerAddress,
+    private readonly legacy: boolean,
+    private readonly limits: RequestLimits,
+  ) {
+    this.url = new URL(`https://${hostForUrl(server.host)}:${server.port}${server.path ?? DEFAULT_SERVICE_PATH}`);
+    this.agent = new https.Agent({ keepAlive: !legacy, maxSockets: 1 });
+  }
+
+  /** The Cookie header the next request will carry, if any. */
+  get cookieHeader(): string | undefined {
+    if (this.cookies.size === 0) return undefined;
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
+  async post(xml: string): Promise<HttpReply> {
+    const headers: OutgoingHttpHeaders = { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(xml) };
+    const cookie = this.cookieHeader;
+    if (cookie) headers.Cookie = cookie;
+    if (this.legacy) headers.Connection = 'close';
+    const reply = await request({ url: this.url, method: 'POST', headers, body: xml, agent: this.agent }, this.limits);
+    this.remember(reply.headers['set-cookie']);
+    return reply;
+  }
+
+  /** Ends the interaction's connection(s); also what "drop the connection" means for Restart. */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private remember(setCookie: string[] | undefined): void {
+    for (const line of setCookie ?? []) {
+      const pair = line.split(';', 1)[0] ?? '';
+      const eq = pair.indexOf('=');
+      if (eq > 0) this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+    }
+  }
+}
+
+/** Plain GET over HTTP or HTTPS (downloads, DCMP polls); a fresh connection each time. */
+export function httpGet(url: string, limits: RequestLimits): Promise<HttpReply> {
+  return request({ url: new URL(url), method: 'GET', headers: {} }, limits);
+}
+
+/** The transfer rules every service answer must keep (p. 12, 14). */
+export function transferViolations(reply: HttpReply): string[] {
+  const found: string[] = [];
+  if (reply.status !== 200) found.push(`HTTP status ${reply.status}, expected 200`);
+  if (/\bchunked\b/i.test(reply.headers['transfer-encoding'] ?? '')) found.push('chunked transfer-encoding');
+  if (reply.headers['content-length'] === undefined) found.push('missing Content-Length');
+  return found;
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}

@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Conf from 'conf';
+import { createCore, type Core, type CoreOptions } from '../../electron/core/app/core.js';
+import { settingsStoreOptions, type SettingsData } from '../../electron/core/settings/settings.js';
+import { createKeyFileSecretBox } from '../../electron/core/store/secrets.js';
+import { problemsOfSentMessages } from './xmllint.js';
+
+export interface TestCore {
+  core: Core;
+  port: number;
+  dataDir: string;
+  logs: string[];
+  /** Stops the core and removes its data folder. */
+  stop(): Promise<void>;
+  /** Every DLSMessage the service sent, checked against wpi.xsd; returns the failures. */
+  invalidSentMessages(): string[];
+}
+
+/** A real core on 127.0.0.1 with a random phone port and a throwaway data folder. */
+export async function startTestCore(
+  settings: Partial<SettingsData> = {},
+  overrides: Partial<CoreOptions> = {},
+  dataDir = mkdtempSync(join(tmpdir(), 'fieldstage-core-')),
+): Promise<TestCore> {
+  const store = new Conf<SettingsData>({ ...settingsStoreOptions(), cwd: dataDir, projectName: 'fieldstage-test' });
+  store.set({ ...store.store, ...settings });
+  const logs: string[] = [];
+  const core = await createCore({
+    dataDir,
+    settingsStore: store,
+    secretBox: createKeyFileSecretBox(join(dataDir, 'secret.key')),
+    mode: 'browser',
+    bindAddresses: ['127.0.0.1'],
+    phonePort: 0,
+    reachIntervalMs: 200,
+    log: (level, message) => logs.push(`${level}: ${message}`),
+    ...overrides,
+  });
+  await core.start();
+  return {
+    core,
+    port: core.info().phonePort,
+    dataDir,
+    logs,
+    async stop() {
+      await core.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    invalidSentMessages() {
+      const sent = core.store.exchanges.list({ limit: 100_000 }).map((e) => core.store.exchanges.get(e.id)?.responseXml ?? '');
+      return problemsOfSentMessages(sent);
+    },
+  };
+}
