@@ -30,6 +30,8 @@ export const API_REQUESTS = {
   'phones.revealItem': z.object({ mac, name: z.string(), index: z.number().int().min(0).optional() }),
   'phones.adopt': z.object({ macs: z.array(mac).min(1).max(10000) }),
   'phones.contact': z.object({ macs: z.array(mac).min(1).max(10000) }),
+  /** Phones behind NAT poll us instead of waiting for contact-me; 0 switches polling off. */
+  'phones.setPolling': z.object({ macs: z.array(mac).min(1).max(10000), intervalSeconds: z.number().int().min(0).max(86400) }),
   'items.validate': z.object({ mac: mac.optional(), items: z.array(item).max(5000) }),
   'jobs.create': z.object({ macs: z.array(mac).min(1).max(10000), kind: z.enum(JOB_KINDS), items: z.array(item).max(5000).default([]) }),
   'jobs.list': z.object({ mac: mac.optional(), states: z.array(z.enum(JOB_STATES)).optional(), limit: z.number().int().min(1).max(10000).default(500) }),
@@ -71,6 +73,7 @@ export interface ApiResponses {
   'phones.revealItem': { value: string };
   'phones.adopt': { adopted: number };
   'phones.contact': { results: { mac: string; outcome: string; detail: string }[] };
+  'phones.setPolling': { jobs: JobView[] };
   'items.validate': { issues: ValidationIssue[] };
   'jobs.create': { jobs: JobView[] };
   'jobs.list': JobView[];

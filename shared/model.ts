@@ -15,6 +15,8 @@ export interface PhoneSummary {
   firstContact: number;
   lastContact: number;
   lastReason: string | null;
+  /** DCMP poll interval in seconds; null = reached by contact-me only. */
+  pollIntervalS: number | null;
   /** Most relevant job state for the table: running > waiting > queued > failed (last hour) > none. */
   jobState: JobState | null;
   pendingJobs: number;

@@ -85,3 +85,12 @@ export const UNSAFE_VALUE_CHARS = /[<>&]/;
 export function itemKey(item: { name: string; index?: number | undefined }): string {
   return item.index === undefined ? item.name : `${item.name}#${item.index}`;
 }
+
+/** DCMP poll target for phones behind NAT (Unify wiki, wpi-protocol.md §5). */
+export const DCMP_URL_ITEM = 'dcmp-url';
+/**
+ * The poll interval item's real name is unknown (guide §6.1 was not readable; wpi-protocol.md
+ * §13). This is our choice, kept in one place; a phone that does not know it reports
+ * `unknown item` for it, which the job's per-item results show.
+ */
+export const DCMP_POLL_INTERVAL_ITEM = 'dcmp-poll-interval';

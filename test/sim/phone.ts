@@ -8,7 +8,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
-import { FACTORY_RESET_PASSWORD, type Reason, type ReplyStatus, type WpiItem } from '../../shared/protocol.js';
+import { DCMP_POLL_INTERVAL_ITEM, FACTORY_RESET_PASSWORD, type Reason, type ReplyStatus, type WpiItem } from '../../shared/protocol.js';
 import { DEFAULT_CONTACT_ME_PORT, CONTACT_ME_PATH, listenForContactMe, type ContactMeListener, type ContactMeRequest } from './contact-me.js';
 import { deploymentStamp, download, FILE_RECORD_NAMES, fileOrders, fileRecordItems, type StoredFile } from './deploy.js';
 import { attachesLocalChanges, honoursSendSolicited, isLegacyFirmware, parseFirmware, phoneVersionOf, type Firmware } from './firmware.js';
@@ -20,10 +20,10 @@ import type { DlsMessage, OutgoingMessage } from './wire.js';
 export type { ServerAddress } from './transport.js';
 
 /**
- * Item holding the DCMP poll interval in seconds. The real name is unknown (catalogue note on
- * `dcmp-url`, wpi-protocol.md §5); this is our choice. 0 or absent = no automatic polling.
+ * Item holding the DCMP poll interval in seconds: the service's named choice (the real name is
+ * unknown, wpi-protocol.md §5). 0 or absent = no automatic polling.
  */
-export const POLL_INTERVAL_ITEM = 'dcmp-poll-interval';
+export const POLL_INTERVAL_ITEM = DCMP_POLL_INTERVAL_ITEM;
 /** The contact gap in seconds ("Contact gap", S-5); writing it changes `contactGapMs`. */
 export const CONTACT_GAP_ITEM = 'dls-contact-interval';
 /** Items the simulator understands although they are neither in its item set nor the catalogue. */

@@ -12,8 +12,8 @@ export interface TestCore {
   port: number;
   dataDir: string;
   logs: string[];
-  /** Stops the core and removes its data folder. */
-  stop(): Promise<void>;
+  /** Stops the core and removes its data folder (kept with `keepData`, to start again on it). */
+  stop(options?: { keepData?: boolean }): Promise<void>;
   /** Every DLSMessage the service sent, checked against wpi.xsd; returns the failures. */
   invalidSentMessages(): string[];
 }
@@ -44,13 +44,27 @@ export async function startTestCore(
     port: core.info().phonePort,
     dataDir,
     logs,
-    async stop() {
+    async stop({ keepData = false } = {}) {
       await core.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
     invalidSentMessages() {
       const sent = core.store.exchanges.list({ limit: 100_000 }).map((e) => core.store.exchanges.get(e.id)?.responseXml ?? '');
       return problemsOfSentMessages(sent);
     },
   };
+}
+
+/** A port that was free a moment ago (for settings that need a fixed port number). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -21,6 +21,7 @@ export interface CoreOptions {
   phonePort?: number;
   contactMePort?: number;
   reachIntervalMs?: number;
+  busyRetryMs?: number;
   sendContactMe?: typeof sendContactMe;
   now?: () => number;
   log?: (level: 'info' | 'warn', message: string) => void;

@@ -8,6 +8,7 @@ import { sendContactMe } from '../discovery/contact-me.js';
 import { listInterfaces } from '../discovery/interfaces.js';
 import { createCertificate, loadOrCreateCertificate, type ServerCertificate } from '../provisioning/certificate.js';
 import { ProvisioningService } from '../provisioning/service.js';
+import { pollSettingsItems } from '../reach/polling.js';
 import { Reacher } from '../reach/reacher.js';
 import { Settings, type SettingsData, type SettingsPatch } from '../settings/settings.js';
 import { Store } from '../store/index.js';
@@ -62,6 +63,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     token,
     policy: () => ({ sendSolicited: current.sendSolicited }),
     adoptionFor,
+    pollItems: (address, intervalS) => pollItems(address, intervalS),
+    ...(options.busyRetryMs !== undefined ? { busyRetryMs: options.busyRetryMs } : {}),
     notify: {
       phoneChanged: (mac) => {
         reacher?.noteCallback(mac);
@@ -81,6 +84,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     log,
   });
   const certDir = join(options.dataDir, 'tls');
+  const httpPort = (): number => bound.find((b) => !b.secure)?.port ?? 0;
+  const pollItems = (address: string, intervalS: number) => (httpPort() > 0 ? pollSettingsItems(address, httpPort(), intervalS) : null);
   const phonePort = (): number => bound.find((b) => b.secure)?.port ?? current.phonePort;
 
   const startListeners = async (s: SettingsData): Promise<void> => {
@@ -121,7 +126,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     version: APP_VERSION,
     mode: options.mode,
     phonePort: phonePort(),
-    httpPort: bound.find((b) => !b.secure)?.port ?? 0,
+    httpPort: httpPort(),
     addresses: reachableAddresses(current.bindAddresses),
     certificateFingerprint: certificate?.fingerprint ?? '',
     listening: bound.length > 0,
@@ -147,6 +152,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     sweeps,
     contactNow: (macs) => reacher?.contactNow(macs) ?? Promise.resolve([]),
+    pollItems,
     regenerateCertificate: async () => {
       certificate = await createCertificate(certDir, reachableAddresses([]));
       await startListeners(current);

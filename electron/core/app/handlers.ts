@@ -1,10 +1,12 @@
 import type { ApiHandlers } from '../../../shared/api.js';
+import type { WpiItem } from '../../../shared/protocol.js';
 import type { AppInfo, SettingsView } from '../../../shared/model.js';
 import { validateItems } from '../../../shared/validation.js';
 import { buildOption43, dhcpSnippets, Option43Error } from '../discovery/dhcp-option43.js';
 import { normalizeMac } from '../discovery/fingerprint.js';
 import { listInterfaces } from '../discovery/interfaces.js';
 import { checkJobRequest } from '../jobs/job-requests.js';
+import { POLL_INTERVAL_RANGE } from '../reach/polling.js';
 import type { ContactOutcome } from '../reach/reacher.js';
 import type { SettingsData, SettingsPatch } from '../settings/settings.js';
 import { SettingsValidationError } from '../settings/settings.js';
@@ -20,6 +22,8 @@ export interface HandlerContext {
   settings: { get(): SettingsData; update(patch: SettingsPatch): Promise<SettingsData> };
   sweeps: Sweeps;
   contactNow: (macs: string[]) => Promise<ContactOutcome[]>;
+  /** Poll-setting items for a phone reaching us on `serverAddress`, or null without an HTTP listener. */
+  pollItems: (serverAddress: string, intervalS: number) => WpiItem[] | null;
   regenerateCertificate: () => Promise<string>;
   /** New work was queued: wake the phones now rather than at the next tick. */
   jobsQueued: () => void;
@@ -71,6 +75,25 @@ export function createHandlers(ctx: HandlerContext): ApiHandlers {
       return { adopted };
     },
     'phones.contact': async ({ macs }) => ({ results: await ctx.contactNow(macs.map((m) => phoneOr404(m).mac)) }),
+    'phones.setPolling': async ({ macs, intervalSeconds }) => {
+      if (intervalSeconds !== 0 && intervalSeconds < POLL_INTERVAL_RANGE.min) {
+        throw new BadRequestError(`poll interval must be 0 (off) or at least ${POLL_INTERVAL_RANGE.min} seconds`);
+      }
+      const phones = macs.map(phoneOr404);
+      const at = ctx.now();
+      const jobs = store.transaction(() =>
+        phones.map((p) => {
+          const items = ctx.pollItems(p.serverAddress ?? ctx.info().addresses[0] ?? '127.0.0.1', intervalSeconds);
+          if (!items) throw new BadRequestError('polling uses plain HTTP: set a plain-HTTP phone port in Settings first');
+          store.phones.setPolling(p.mac, intervalSeconds === 0 ? null : intervalSeconds);
+          return store.jobs.create(p.mac, 'write-items', items, at);
+        }),
+      );
+      for (const job of jobs) ctx.jobChanged(job.id);
+      for (const p of phones) ctx.phoneChanged(p.mac);
+      ctx.jobsQueued();
+      return { jobs: jobs.map(jobView) };
+    },
     'items.validate': async ({ items }) => ({ issues: validateItems(items) }),
     'jobs.create': async ({ macs, kind, items }) => {
       const phones = macs.map(phoneOr404);

@@ -28,6 +28,7 @@ export function phoneSummary(store: Store, phone: PhoneRecord, jobs: readonly Jo
     firstContact: phone.firstContact,
     lastContact: phone.lastContact,
     lastReason: phone.lastReason,
+    pollIntervalS: phone.pollIntervalS,
     jobState,
     pendingJobs: jobs.filter((j) => !FINAL_JOB_STATES.includes(j.state)).length,
   };

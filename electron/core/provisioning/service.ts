@@ -1,5 +1,5 @@
 import type { JobState } from '../../../shared/jobs.js';
-import type { PhoneMessage, WpiItem } from '../../../shared/protocol.js';
+import { DCMP_URL_ITEM, type PhoneMessage, type WpiItem } from '../../../shared/protocol.js';
 import type { Store } from '../store/index.js';
 import type { JobRecord, PhoneAdoption } from '../store/types.js';
 import { normalizeMac } from '../discovery/fingerprint.js';
@@ -7,6 +7,7 @@ import { buildServiceMessage } from '../wpi/build.js';
 import { handleMessage, rejectMessage, type Decision, type EnginePolicy, type PhoneContext } from '../wpi/engine.js';
 import { UnsendableItemError, WpiParseError } from '../wpi/errors.js';
 import { decodeBody, parsePhoneMessage } from '../wpi/parse.js';
+import { plainAddress } from '../reach/polling.js';
 import { FlowRegistry } from './flows.js';
 import type { PhoneRequest, PhoneResponse, PollResponse } from './phone-server.js';
 
@@ -27,11 +28,15 @@ export interface ServiceDeps {
   policy: () => EnginePolicy;
   /** Adoption for a phone seen for the first time (rules: adopt all, MAC list, prefixes). */
   adoptionFor: (mac: string) => PhoneAdoption;
+  /** Items that configure DCMP polling, or null while no plain-HTTP listener can take polls. */
+  pollItems: (serverAddress: string, intervalS: number) => WpiItem[] | null;
+  /** Back-off before a busy-refused job is tried again on phones without send-solicited. */
+  busyRetryMs?: number;
 }
 
 /** Idle time after which an open interaction is dropped and its job re-queued. */
 export const FLOW_IDLE_TIMEOUT_MS = 120_000;
-/** A busy phone without send-solicited is retried no sooner than this. */
+/** A busy phone without send-solicited is retried (contact-me) no sooner than this. */
 export const BUSY_RETRY_MS = 60_000;
 /** Stored request bodies are cut here; a hostile 1 MB body must not fill the log. */
 const MAX_LOGGED_BODY = 256 * 1024;
@@ -68,6 +73,7 @@ export class ProvisioningService {
     const first = message.reason !== 'reply-to';
     if (first) this.abandonFlowOf(mac);
 
+    if (message.reason === 'start-up') this.resendPollSettings(mac, req.localAddress);
     const context = this.contextFor(mac, message);
     let decision = handleMessage({ message, flow: open?.flow ?? null, mac, phone: context, policy: this.deps.policy() });
     let reply: string;
@@ -111,6 +117,19 @@ export class ProvisioningService {
   expireFlows(): void {
     const now = this.deps.now();
     for (const open of this.flows.expire(now)) this.requeueRunning(open.flow.mac, 'the phone stopped answering mid-interaction');
+  }
+
+  /** Poll settings do not survive a reboot (wpi-protocol.md §5): each start-up gets them again. */
+  private resendPollSettings(mac: string, serverAddress: string): void {
+    const { store, notify } = this.deps;
+    const phone = store.phones.get(mac);
+    if (!phone?.pollIntervalS) return;
+    const items = this.deps.pollItems(plainAddress(serverAddress), phone.pollIntervalS);
+    if (!items) return;
+    const queued = store.jobs.runnableFor(mac, Number.MAX_SAFE_INTEGER).some((j) => j.kind === 'write-items' && j.items.some((i) => i.name === DCMP_URL_ITEM));
+    if (queued) return;
+    const job = store.jobs.create(mac, 'write-items', items, this.deps.now());
+    notify.jobChanged(job.id);
   }
 
   private contextFor(mac: string, message: PhoneMessage): PhoneContext {
@@ -180,7 +199,7 @@ export class ProvisioningService {
       for (const effect of decision.effects) {
         switch (effect.type) {
           case 'contact':
-            this.recordContact(effect.mac, effect.reason, effect.items, req.peer, message?.maxItems ?? -1);
+            this.recordContact(effect.mac, effect.reason, effect.items, plainAddress(req.peer), req.localAddress, message?.maxItems ?? -1);
             phoneChanged = true;
             break;
           case 'inventory':
@@ -201,7 +220,7 @@ export class ProvisioningService {
             }
             break;
           case 'job-busy':
-            this.moveJob(effect.jobId, 'waiting-busy', { reason: 'waiting: phone in a call', notBefore: started + BUSY_RETRY_MS }, changedJobs);
+            this.moveJob(effect.jobId, 'waiting-busy', { reason: 'waiting: phone in a call', notBefore: started + (this.deps.busyRetryMs ?? BUSY_RETRY_MS) }, changedJobs);
             break;
           case 'job-done':
             this.moveJob(effect.jobId, 'done', { results: effect.results, reason: null, finishedAt: started }, changedJobs);
@@ -235,7 +254,7 @@ export class ProvisioningService {
     return { status: 200, body };
   }
 
-  private recordContact(mac: string, reason: string, items: WpiItem[], peer: string, maxItems: number): void {
+  private recordContact(mac: string, reason: string, items: WpiItem[], peer: string, serverAddress: string, maxItems: number): void {
     const value = (name: string): string | null => items.find((i) => i.name === name && !i.status)?.value ?? null;
     this.deps.store.phones.upsertContact(
       {
@@ -246,6 +265,7 @@ export class ProvisioningService {
         e164: value('e164'),
         ip: peer,
         contactMeUri: value('contact-me-uri'),
+        serverAddress: plainAddress(serverAddress),
         maxItems,
         lastReason: reason,
         at: this.deps.now(),

@@ -81,6 +81,11 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX exchanges_by_phone ON exchanges (mac, id);
   `,
+  // Polling (DCMP) for phones behind NAT, and the laptop address each phone reaches us on.
+  `
+  ALTER TABLE phones ADD COLUMN poll_interval_s INTEGER;
+  ALTER TABLE phones ADD COLUMN server_address TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -13,6 +13,7 @@ export interface PhoneContact {
   e164?: string | null;
   ip?: string | null;
   contactMeUri?: string | null;
+  serverAddress?: string | null;
   maxItems: number;
   lastReason: string | null;
   at: number;
@@ -32,6 +33,8 @@ interface PhoneRow {
   first_contact: number;
   last_contact: number;
   last_reason: string | null;
+  poll_interval_s: number | null;
+  server_address: string | null;
 }
 
 interface UpsertParams {
@@ -42,6 +45,7 @@ interface UpsertParams {
   e164: string | null;
   ip: string | null;
   contactMeUri: string | null;
+  serverAddress: string | null;
   adoption: PhoneAdoption;
   maxItems: number;
   at: number;
@@ -56,6 +60,7 @@ export class PhonesRepo {
   readonly #upsert;
   readonly #setAdoption;
   readonly #setInventoryComplete;
+  readonly #setPolling;
   readonly #delete;
 
   constructor(db: Db) {
@@ -65,9 +70,9 @@ export class PhonesRepo {
     // adoption and first_contact are only written for a new row: an existing phone keeps
     // the technician's decision and its history.
     this.#upsert = db.prepare<UpsertParams>(`
-      INSERT INTO phones (mac, model, software_version, part_number, e164, ip, contact_me_uri,
+      INSERT INTO phones (mac, model, software_version, part_number, e164, ip, contact_me_uri, server_address,
                           adoption, max_items, inventory_complete, first_contact, last_contact, last_reason)
-      VALUES (@mac, @model, @softwareVersion, @partNumber, @e164, @ip, @contactMeUri,
+      VALUES (@mac, @model, @softwareVersion, @partNumber, @e164, @ip, @contactMeUri, @serverAddress,
               @adoption, @maxItems, 0, @at, @at, @lastReason)
       ON CONFLICT (mac) DO UPDATE SET
         model            = coalesce(excluded.model, model),
@@ -76,11 +81,13 @@ export class PhonesRepo {
         e164             = coalesce(excluded.e164, e164),
         ip               = coalesce(excluded.ip, ip),
         contact_me_uri   = coalesce(excluded.contact_me_uri, contact_me_uri),
+        server_address   = coalesce(excluded.server_address, server_address),
         max_items        = excluded.max_items,
         last_contact     = excluded.last_contact,
         last_reason      = excluded.last_reason`);
     this.#setAdoption = db.prepare<[PhoneAdoption, string]>('UPDATE phones SET adoption = ? WHERE mac = ?');
     this.#setInventoryComplete = db.prepare<[number, string]>('UPDATE phones SET inventory_complete = ? WHERE mac = ?');
+    this.#setPolling = db.prepare<[number | null, string]>('UPDATE phones SET poll_interval_s = ? WHERE mac = ?');
     this.#delete = db.prepare<[string]>('DELETE FROM phones WHERE mac = ?');
   }
 
@@ -96,6 +103,7 @@ export class PhonesRepo {
         e164: contact.e164 ?? null,
         ip: contact.ip ?? null,
         contactMeUri: contact.contactMeUri ?? null,
+        serverAddress: contact.serverAddress ?? null,
         adoption,
         maxItems: contact.maxItems,
         at: contact.at,
@@ -126,6 +134,11 @@ export class PhonesRepo {
     return this.#setInventoryComplete.run(complete ? 1 : 0, mac).changes > 0;
   }
 
+  /** DCMP polling on (interval in seconds) or off (null); false if the phone is unknown. */
+  setPolling(mac: string, intervalS: number | null): boolean {
+    return this.#setPolling.run(intervalS, mac).changes > 0;
+  }
+
   /**
    * Forgets the phone and (by cascade) its inventory. Its jobs and exchange log stay: they
    * are history, and open jobs are the caller's to cancel.
@@ -150,5 +163,7 @@ function toRecord(row: PhoneRow): PhoneRecord {
     firstContact: row.first_contact,
     lastContact: row.last_contact,
     lastReason: row.last_reason,
+    pollIntervalS: row.poll_interval_s,
+    serverAddress: row.server_address,
   };
 }

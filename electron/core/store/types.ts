@@ -19,6 +19,10 @@ export interface PhoneRecord {
   firstContact: number;
   lastContact: number;
   lastReason: string | null;
+  /** DCMP poll interval configured by the technician; null = the phone does not poll. */
+  pollIntervalS: number | null;
+  /** Local address the phone last reached the service on (for URLs we hand it). */
+  serverAddress: string | null;
 }
 
 export interface StoredItem {
