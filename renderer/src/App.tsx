@@ -5,7 +5,7 @@ import { AppLayout } from './features/shell/AppLayout.js';
 import type { AppStore } from './store/index.js';
 import { AppStoreProvider, useAppStore } from './store/context.js';
 
-const theme = createTheme({
+const mantineTheme = createTheme({
   primaryColor: 'indigo',
   defaultRadius: 'sm',
   fontFamilyMonospace: 'ui-monospace, "Cascadia Mono", "DejaVu Sans Mono", monospace',
@@ -37,7 +37,7 @@ interface AppProps {
 export function App({ store, api, env = 'default' }: AppProps) {
   return (
     <AppStoreProvider store={store} api={api}>
-      <MantineProvider theme={theme} defaultColorScheme="auto" env={env}>
+      <MantineProvider theme={mantineTheme} defaultColorScheme="auto" env={env}>
         <ColorSchemeSync />
         <DocumentLanguageSync />
         <AppLayout />

@@ -30,7 +30,9 @@ describe('factory reset confirmation', () => {
     expect(api.callsOf('jobs.create')).toEqual([]);
 
     fireEvent.click(confirmButton());
-    await waitFor(() => expect(api.callsOf('jobs.create')).toEqual([{ macs: [MAC], kind: 'factory-reset', items: [] }]));
+    await waitFor(() =>
+      expect(api.callsOf('jobs.create')).toEqual([{ macs: [MAC], kind: 'factory-reset', items: [] }]),
+    );
   });
 
   it('sends nothing when cancelled', () => {
@@ -74,5 +76,15 @@ describe('confirmation dialog', () => {
     fireEvent.click(screen.getByTestId('action-factory-reset'));
     expect((screen.getByTestId('confirm-input') as HTMLInputElement).value).toBe('');
     expect(confirmButton().disabled).toBe(true);
+  });
+});
+
+describe('polling for phones behind NAT', () => {
+  it('sets the poll interval through phones.setPolling', async () => {
+    const api = createFakeApi({ 'phones.setPolling': () => ({ jobs: [jobView({ id: 'p1' })] }) });
+    renderWithStore(<ActionsTab phone={phoneSummary()} />, api);
+    fireEvent.change(screen.getByTestId('polling-interval'), { target: { value: '300' } });
+    fireEvent.click(screen.getByTestId('action-set-polling'));
+    await waitFor(() => expect(api.callsOf('phones.setPolling')).toEqual([{ macs: [MAC], intervalSeconds: 300 }]));
   });
 });

@@ -25,7 +25,8 @@ const EXCHANGE: ExchangeView = {
   action: 'ReadAllItems',
   httpStatus: 200,
   note: null,
-  requestXml: '<WorkpointMessage><Message nonce="1"><ItemList><Item name="e164">4711</Item></ItemList></Message></WorkpointMessage>',
+  requestXml:
+    '<WorkpointMessage><Message nonce="1"><ItemList><Item name="e164">4711</Item></ItemList></Message></WorkpointMessage>',
   responseXml: '<DLSMessage><Message nonce="1"><Action>ReadAllItems</Action></Message></DLSMessage>',
 };
 
@@ -34,8 +35,14 @@ function renderApp() {
     'app.info': () => APP_INFO,
     'settings.get': () => settingsView(),
     'settings.update': (patch) => settingsView({ ...patch, adoption: patch.adoption ?? settingsView().adoption }),
-    'phones.list': () => [phoneSummary(), phoneSummary({ mac: 'AAAAAAAAAAAA', adoption: 'quarantined', e164: null, displayName: null })],
-    'phones.items': () => [itemView('e164', '302108189656'), itemView('contact-me-uri', 'http://192.168.1.4:8085/contact_dls.html/ContactDLS')],
+    'phones.list': () => [
+      phoneSummary(),
+      phoneSummary({ mac: 'AAAAAAAAAAAA', adoption: 'quarantined', e164: null, displayName: null }),
+    ],
+    'phones.items': () => [
+      itemView('e164', '302108189656'),
+      itemView('contact-me-uri', 'http://192.168.1.4:8085/contact_dls.html/ContactDLS'),
+    ],
     'phones.adopt': (req) => ({ adopted: req.macs.length }),
     'jobs.list': () => [
       jobView({ id: 'j-failed', state: 'failed', kind: 'read-all', reason: 'phone did not call back' }),
@@ -45,12 +52,20 @@ function renderApp() {
     'jobs.cancel': () => ({ cancelled: true }),
     'exchanges.list': () => [EXCHANGE],
     'exchanges.get': () => EXCHANGE,
-    'discovery.interfaces': () => [{ name: 'eth0', address: '192.168.1.2', family: 'IPv4', cidr: '192.168.1.2/24', internal: false }],
+    'discovery.interfaces': () => [
+      { name: 'eth0', address: '192.168.1.2', family: 'IPv4', cidr: '192.168.1.2/24', internal: false },
+    ],
     'discovery.dhcp': (req) => ({
       url: `https://${req.host}:${req.port ?? 18443}`,
       hex: '0a0b0c',
       colonHex: '0a:0b:0c',
-      snippets: { iscDhcpd: 'option isc;', dnsmasq: 'dhcp-option=43', windowsNetsh: 'netsh', windowsPowerShell: 'Set-Dhcp', mikrotik: '/ip dhcp' },
+      snippets: {
+        iscDhcpd: 'option isc;',
+        dnsmasq: 'dhcp-option=43',
+        windowsNetsh: 'netsh',
+        windowsPowerShell: 'Set-Dhcp',
+        mikrotik: '/ip dhcp',
+      },
     }),
     'discovery.sweepStart': () => ({ sweepId: 's1', total: 254 }),
     'discovery.sweepCancel': () => ({ cancelled: true }),
@@ -99,8 +114,14 @@ describe('app shell', () => {
     fireEvent.click(screen.getByTestId('sweep-start'));
     await waitFor(() => expect(store.getState().currentSweepId).toBe('s1'));
     act(() => {
-      api.emit({ type: 'sweep.progress', progress: { sweepId: 's1', done: 127, total: 254, found: 1, finished: false, cancelled: false } });
-      api.emit({ type: 'sweep.result', result: { sweepId: 's1', ip: '192.168.1.40', outcome: 'phone', detail: 'OpenStage 40' } });
+      api.emit({
+        type: 'sweep.progress',
+        progress: { sweepId: 's1', done: 127, total: 254, found: 1, finished: false, cancelled: false },
+      });
+      api.emit({
+        type: 'sweep.result',
+        result: { sweepId: 's1', ip: '192.168.1.40', outcome: 'phone', detail: 'OpenStage 40' },
+      });
     });
     expect(screen.getByTestId('sweep-status').textContent).toBe('127 of 254 addresses, 1 phone(s) found');
     expect(screen.getByTestId('sweep-result-192.168.1.40')).toBeTruthy();

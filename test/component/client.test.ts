@@ -57,7 +57,10 @@ describe('createBrowserClient', () => {
   });
 
   it('falls back to the status line when the error is not JSON', async () => {
-    const api = createBrowserClient({ token: 't', fetch: async () => new Response('gateway', { status: 502, statusText: 'Bad Gateway' }) });
+    const api = createBrowserClient({
+      token: 't',
+      fetch: async () => new Response('gateway', { status: 502, statusText: 'Bad Gateway' }),
+    });
     await expect(api.call('app.info', {})).rejects.toThrow('502 Bad Gateway');
   });
 
@@ -65,7 +68,9 @@ describe('createBrowserClient', () => {
     const event: AppEvent = { type: 'phone.updated', phone: phoneSummary() };
     const fetch = vi
       .fn<typeof globalThis.fetch>()
-      .mockResolvedValueOnce(streamResponse([`data: ${JSON.stringify(event).slice(0, 20)}`, `${JSON.stringify(event).slice(20)}\n\n`]))
+      .mockResolvedValueOnce(
+        streamResponse([`data: ${JSON.stringify(event).slice(0, 20)}`, `${JSON.stringify(event).slice(20)}\n\n`]),
+      )
       .mockResolvedValue(streamResponse([]));
     const api = createBrowserClient({ token: 't', fetch });
     const received: AppEvent[] = [];
@@ -80,7 +85,11 @@ describe('createBrowserClient', () => {
 
 describe('toApiError', () => {
   it('keeps status and issues of what the Electron preload rejects with', () => {
-    const error = toApiError({ error: 'invalid request', issues: [{ name: 'e164', message: 'too long' }], status: 400 });
+    const error = toApiError({
+      error: 'invalid request',
+      issues: [{ name: 'e164', message: 'too long' }],
+      status: 400,
+    });
     expect(error).toBeInstanceOf(ApiError);
     expect(error.status).toBe(400);
     expect(error.body).toEqual({ error: 'invalid request', issues: [{ name: 'e164', message: 'too long' }] });

@@ -171,7 +171,12 @@ describe('pending changes and apply', () => {
     act(() =>
       api.emit({
         type: 'job.updated',
-        job: jobView({ id: 'w0', state: 'done', items: [{ name: 'display-id-unicode', value: 'x' }], results: [{ name: 'display-id-unicode', status: 'read only' }] }),
+        job: jobView({
+          id: 'w0',
+          state: 'done',
+          items: [{ name: 'display-id-unicode', value: 'x' }],
+          results: [{ name: 'display-id-unicode', status: 'read only' }],
+        }),
       }),
     );
     expect(screen.getByTestId('result-display-id-unicode').textContent).toBe('read-only (phone refuses changes)');
@@ -179,7 +184,12 @@ describe('pending changes and apply', () => {
     act(() =>
       api.emit({
         type: 'job.updated',
-        job: jobView({ id: 'w2', state: 'waiting-busy', items: [{ name: 'display-id-unicode', value: 'y' }], createdAt: Date.now() + 5000 }),
+        job: jobView({
+          id: 'w2',
+          state: 'waiting-busy',
+          items: [{ name: 'display-id-unicode', value: 'y' }],
+          createdAt: Date.now() + 5000,
+        }),
       }),
     );
     expect(screen.getByTestId('result-display-id-unicode').textContent).toBe('waiting: phone in a call');
@@ -187,7 +197,9 @@ describe('pending changes and apply', () => {
 
   it('shows issues from items.validate next to the item and sends nothing', async () => {
     const { api } = await renderEditor({
-      'items.validate': () => ({ issues: [{ name: 'display-id-unicode', message: 'the phone model does not support this' }] }),
+      'items.validate': () => ({
+        issues: [{ name: 'display-id-unicode', message: 'the phone model does not support this' }],
+      }),
     });
     type('item-display-id-unicode', 'Lobby');
     fireEvent.click(screen.getByTestId('apply-changes'));

@@ -64,7 +64,9 @@ describe('buildEditorModel', () => {
 
   it('adds catalogue items on request', () => {
     const groups = buildEditorModel({ items, pending: [], includeCatalogue: true, query: '' });
-    expect(groups.find((group) => group.category === 'sip')?.singles.some((single) => single.name === 'sip-transport')).toBe(true);
+    expect(
+      groups.find((group) => group.category === 'sip')?.singles.some((single) => single.name === 'sip-transport'),
+    ).toBe(true);
   });
 });
 
@@ -89,7 +91,9 @@ describe('itemOutcomes', () => {
     expect(outcomes.get('b')).toEqual({ kind: 'readOnly' });
     expect(outcomes.get('c')).toEqual({ kind: 'refused', status: 'invalid data' });
     expect(outcomes.get('d#4')).toEqual({ kind: 'unconfirmed' });
-    expect(itemOutcomes(jobView({ state: 'waiting-busy', items: [{ name: 'a', value: '1' }] })).get('a')).toEqual({ kind: 'busy' });
+    expect(itemOutcomes(jobView({ state: 'waiting-busy', items: [{ name: 'a', value: '1' }] })).get('a')).toEqual({
+      kind: 'busy',
+    });
   });
 });
 

@@ -18,7 +18,9 @@ const exchange = (id: number): ExchangeSummary => ({
 
 describe('phones slice', () => {
   it('keys phones by MAC and replaces one from phone.updated', async () => {
-    const api = createFakeApi({ 'phones.list': () => [phoneSummary(), phoneSummary({ mac: 'AAAAAAAAAAAA', e164: '2' })] });
+    const api = createFakeApi({
+      'phones.list': () => [phoneSummary(), phoneSummary({ mac: 'AAAAAAAAAAAA', e164: '2' })],
+    });
     const store = createAppStore(api);
     await store.getState().loadPhones();
     expect(Object.keys(store.getState().phones)).toEqual([MAC, 'AAAAAAAAAAAA']);
@@ -39,7 +41,9 @@ describe('jobs slice', () => {
   });
 
   it('creates jobs through jobs.create and stores them', async () => {
-    const api = createFakeApi({ 'jobs.create': (req) => ({ jobs: req.macs.map((mac) => jobView({ id: mac, mac, kind: req.kind })) }) });
+    const api = createFakeApi({
+      'jobs.create': (req) => ({ jobs: req.macs.map((mac) => jobView({ id: mac, mac, kind: req.kind })) }),
+    });
     const store = createAppStore(api);
     const jobs = await store.getState().createJobs(['A', 'B'], 'read-all');
     expect(jobs).toHaveLength(2);
@@ -64,7 +68,10 @@ describe('sweep slice', () => {
   it('records progress and results by sweep id, even before sweepStart has answered', async () => {
     const api = createFakeApi({ 'discovery.sweepStart': () => ({ sweepId: 's1', total: 254 }) });
     const store = createAppStore(api);
-    store.getState().handleEvent({ type: 'sweep.result', result: { sweepId: 's1', ip: '10.0.0.7', outcome: 'phone', detail: 'OpenStage 40' } });
+    store.getState().handleEvent({
+      type: 'sweep.result',
+      result: { sweepId: 's1', ip: '10.0.0.7', outcome: 'phone', detail: 'OpenStage 40' },
+    });
     await store.getState().startSweep('10.0.0.0/24');
     store.getState().handleEvent({
       type: 'sweep.progress',
@@ -80,7 +87,9 @@ describe('sweep slice', () => {
 describe('settings and ui slices', () => {
   it('takes language and theme from settings.changed', () => {
     const store = createAppStore(createFakeApi());
-    store.getState().handleEvent({ type: 'settings.changed', settings: settingsView({ language: 'de', theme: 'dark' }) });
+    store
+      .getState()
+      .handleEvent({ type: 'settings.changed', settings: settingsView({ language: 'de', theme: 'dark' }) });
     expect(store.getState().language).toBe('de');
     expect(store.getState().theme).toBe('dark');
   });
@@ -181,7 +190,7 @@ describe('editor slice', () => {
     const loadsBefore = api.callsOf('phones.items').length;
     store.getState().handleEvent({ type: 'job.updated', job: jobView({ state: 'running', updatedAt: 1 }) });
     store.getState().handleEvent({ type: 'job.updated', job: jobView({ state: 'done', updatedAt: 2 }) });
-    await Promise.resolve();
+    await vi.waitFor(() => expect(store.getState().editor.loading).toBe(false));
     expect(api.callsOf('phones.items').length).toBe(loadsBefore + 1);
   });
 

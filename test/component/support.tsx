@@ -68,6 +68,7 @@ export function phoneSummary(overrides: Partial<PhoneSummary> = {}): PhoneSummar
     firstContact: Date.now() - 3_600_000,
     lastContact: Date.now() - 60_000,
     lastReason: 'status',
+    pollIntervalS: null,
     jobState: null,
     pendingJobs: 0,
     ...overrides,

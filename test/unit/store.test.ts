@@ -99,6 +99,8 @@ describe('phones', () => {
       firstContact: 1000,
       lastContact: 1000,
       lastReason: 'start-up',
+      pollIntervalS: null,
+      serverAddress: null,
     });
 
     const again = store.phones.upsertContact(
@@ -293,5 +295,18 @@ describe('Store', () => {
     expect(second.exchanges.get(exchange)?.note).toBe('hello');
     expect(second.integrityCheck().ok).toBe(true);
     second.close();
+  });
+});
+
+describe('phones: polling and server address', () => {
+  it('keeps the address the phone reached us on and the poll interval', () => {
+    const store = openStore();
+    store.phones.upsertContact(contact({ serverAddress: '10.0.0.5' }), 'adopted');
+    expect(store.phones.setPolling(MAC, 300)).toBe(true);
+    store.phones.upsertContact(contact({ serverAddress: null, at: 2000 }), 'adopted');
+    expect(store.phones.get(MAC)).toMatchObject({ pollIntervalS: 300, serverAddress: '10.0.0.5' });
+    expect(store.phones.setPolling(MAC, null)).toBe(true);
+    expect(store.phones.get(MAC)?.pollIntervalS).toBeNull();
+    expect(store.phones.setPolling('00:00:00:00:00:00', 60)).toBe(false);
   });
 });

@@ -19,7 +19,16 @@ export interface ConfirmDialogProps {
 type BodyProps = Omit<ConfirmDialogProps, 'opened' | 'title'>;
 
 /** Lives only while the dialog is open, so every opening starts with an empty confirmation field. */
-function ConfirmDialogBody({ message, confirmLabel, requireTyped, typedLabel, danger, busy, onConfirm, onClose }: BodyProps) {
+function ConfirmDialogBody({
+  message,
+  confirmLabel,
+  requireTyped,
+  typedLabel,
+  danger,
+  busy,
+  onConfirm,
+  onClose,
+}: BodyProps) {
   const t = useT();
   const [typed, setTyped] = useState('');
   const confirmed = !requireTyped || requireTyped.includes(typed);
@@ -47,7 +56,13 @@ function ConfirmDialogBody({ message, confirmLabel, requireTyped, typedLabel, da
           <Button variant="default" onClick={onClose}>
             {t('common.cancel')}
           </Button>
-          <Button data-testid="confirm-button" type="submit" color={danger ? 'red' : undefined} disabled={!confirmed} loading={busy}>
+          <Button
+            data-testid="confirm-button"
+            type="submit"
+            color={danger ? 'red' : undefined}
+            disabled={!confirmed}
+            loading={busy}
+          >
             {confirmLabel}
           </Button>
         </Group>

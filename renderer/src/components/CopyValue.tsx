@@ -1,5 +1,6 @@
 import { ActionIcon, Code, CopyButton, Group, Tooltip } from '@mantine/core';
 import { useT } from '../i18n/index.js';
+import { CheckIcon, CopyIcon } from './icons.js';
 
 interface CopyValueProps {
   value: string;
@@ -45,7 +46,7 @@ export function CopyIconButton({ value, testId }: { value: string; testId?: stri
             data-testid={testId}
             size="sm"
           >
-            {copied ? '✓' : '⧉'}
+            {copied ? <CheckIcon /> : <CopyIcon />}
           </ActionIcon>
         </Tooltip>
       )}

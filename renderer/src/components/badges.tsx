@@ -16,7 +16,7 @@ const JOB_STATE_COLORS: Record<JobState, MantineColor> = {
 export function JobStateBadge({ state }: { state: JobState }) {
   const t = useT();
   return (
-    <Badge size="sm" variant="light" color={JOB_STATE_COLORS[state]}>
+    <Badge size="sm" variant="light" tt="none" color={JOB_STATE_COLORS[state]}>
       {t(`jobState.${state}`)}
     </Badge>
   );
@@ -26,7 +26,12 @@ export function JobStateBadge({ state }: { state: JobState }) {
 export function AdoptionBadge({ adoption }: { adoption: PhoneSummary['adoption'] }) {
   const t = useT();
   return (
-    <Badge size="sm" variant={adoption === 'quarantined' ? 'filled' : 'light'} color={adoption === 'quarantined' ? 'orange' : 'teal'}>
+    <Badge
+      size="sm"
+      tt="none"
+      variant={adoption === 'quarantined' ? 'filled' : 'light'}
+      color={adoption === 'quarantined' ? 'orange' : 'teal'}
+    >
       {t(`adoption.${adoption}`)}
     </Badge>
   );

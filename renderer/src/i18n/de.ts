@@ -32,6 +32,7 @@ export const de: Record<MessageKey, string> = {
   'notice.contactResult': 'Kontaktanfrage: {outcome}',
   'notice.settingsSaved': 'Einstellungen gespeichert',
   'notice.certificateRegenerated': 'Neues Zertifikat erstellt',
+  'notice.pollingQueued': 'Abfrage-Einstellung für {mac} eingeplant',
 
   'adoption.adopted': 'übernommen',
   'adoption.quarantined': 'Quarantäne',
@@ -66,6 +67,7 @@ export const de: Record<MessageKey, string> = {
   'phone.lastReason': 'Letzter Anlass',
   'phone.contactMe': 'Contact-me',
   'phone.inventory': 'Inventar',
+  'phone.reachedBy': 'Erreichbar über',
   'phone.notFound': 'Telefon {mac} ist (noch) nicht bekannt.',
   'phone.tab.overview': 'Übersicht',
   'phone.tab.parameters': 'Parameter',
@@ -79,8 +81,10 @@ export const de: Record<MessageKey, string> = {
   'phones.selectRow': '{mac} auswählen',
   'phones.selected': '{count} ausgewählt',
   'phones.empty.title': 'Noch hat sich kein Telefon gemeldet',
-  'phones.empty.intro': 'Telefone erscheinen hier, sobald sie diesen Laptop unter {address} erreichen. So richten Sie sie hierher:',
-  'phones.empty.dhcp': 'DHCP-Option 43 am DHCP-Server des Kunden (die Erkennung erzeugt die genauen Bytes und ein Snippet).',
+  'phones.empty.intro':
+    'Telefone erscheinen hier, sobald sie diesen Laptop unter {address} erreichen. So richten Sie sie hierher:',
+  'phones.empty.dhcp':
+    'DHCP-Option 43 am DHCP-Server des Kunden (die Erkennung erzeugt die genauen Bytes und ein Snippet).',
   'phones.empty.menu': 'An einem Telefon: Admin-Menü → Netzwerk → Update-Dienst (DLS): Adresse und Port {address}.',
   'phones.empty.sweep': 'Telefone, die schon einen anderen Server kennen: Subnetz-Suche in der Erkennung starten.',
   'phones.empty.openDiscovery': 'Erkennung öffnen',
@@ -91,15 +95,25 @@ export const de: Record<MessageKey, string> = {
   'actions.restart': 'Neustart',
   'actions.restartDescription': 'Telefon neu starten. Ein laufendes Gespräch wird getrennt.',
   'actions.restartTitle': 'Telefone neu starten?',
-  'actions.restartOneMessage': 'Telefon {mac} startet beim nächsten Kontakt mit Fieldstage neu. Ein laufendes Gespräch wird getrennt.',
-  'actions.restartManyMessage': '{count} Telefon(e) starten beim nächsten Kontakt mit Fieldstage neu. Laufende Gespräche werden getrennt.',
+  'actions.restartOneMessage':
+    'Telefon {mac} startet beim nächsten Kontakt mit Fieldstage neu. Ein laufendes Gespräch wird getrennt.',
+  'actions.restartManyMessage':
+    '{count} Telefon(e) starten beim nächsten Kontakt mit Fieldstage neu. Laufende Gespräche werden getrennt.',
   'actions.factoryReset': 'Werksreset',
-  'actions.factoryResetDescription': 'Löscht alle Einstellungen des Telefons. Letzter Ausweg: Es muss danach neu eingerichtet werden.',
+  'actions.factoryResetDescription':
+    'Löscht alle Einstellungen des Telefons. Letzter Ausweg: Es muss danach neu eingerichtet werden.',
   'actions.factoryResetTitle': 'Dieses Telefon auf Werkseinstellungen zurücksetzen?',
-  'actions.factoryResetMessage': 'Alle Einstellungen von Telefon {mac} (Rufnummer {number}) werden gelöscht. Das lässt sich nicht rückgängig machen. Zur Bestätigung MAC oder Rufnummer genau eingeben.',
+  'actions.factoryResetMessage':
+    'Alle Einstellungen von Telefon {mac} (Rufnummer {number}) werden gelöscht. Das lässt sich nicht rückgängig machen. Zur Bestätigung MAC oder Rufnummer genau eingeben.',
   'actions.factoryResetTypeLabel': 'MAC oder Rufnummer',
-  'actions.quarantinedHint': 'Dieses Telefon ist in Quarantäne: Es wird nichts darauf geschrieben, bis Sie es übernehmen.',
+  'actions.quarantinedHint':
+    'Dieses Telefon ist in Quarantäne: Es wird nichts darauf geschrieben, bis Sie es übernehmen.',
   'actions.contactNow': 'Jetzt anrufen lassen',
+  'actions.polling': 'Abfrage (Telefon hinter NAT)',
+  'actions.pollingDescription':
+    'Wenn Contact-me das Telefon nicht erreicht, kann es in diesem Abstand selbst bei Fieldstage nach Arbeit fragen. 0 schaltet die Abfrage ab.',
+  'actions.pollingInterval': 'Abfrageabstand in Sekunden',
+  'actions.setPolling': 'Setzen',
 
   'overview.identity': 'Identität',
   'overview.openJobs': 'Offene Aufträge',
@@ -108,6 +122,8 @@ export const de: Record<MessageKey, string> = {
   'overview.contactUnknown': 'nicht gemeldet',
   'overview.inventoryComplete': 'vollständig',
   'overview.inventoryPending': 'unvollständig (Lesen aller Einträge steht aus)',
+  'overview.polls': 'fragt alle {seconds} s nach (hinter NAT)',
+  'overview.contactMeOnly': 'Contact-me',
 
   'editor.search': 'Einträge, Bedeutungen, Werte suchen…',
   'editor.showCatalogue': 'Auch Katalogeinträge zeigen, die dieses Telefon nicht gemeldet hat',
@@ -205,7 +221,8 @@ export const de: Record<MessageKey, string> = {
 
   'discovery.addresses': 'Dieser Laptop',
   'discovery.phoneAddress': 'Telefone rufen',
-  'discovery.notListeningHint': 'Auf Port {port} ist niemand empfangsbereit: Port in den Einstellungen und die Firewall des Laptops prüfen.',
+  'discovery.notListeningHint':
+    'Auf Port {port} ist niemand empfangsbereit: Port in den Einstellungen und die Firewall des Laptops prüfen.',
   'discovery.interfaces': 'Netzwerkschnittstellen',
   'discovery.interface': 'Schnittstelle',
   'discovery.address': 'Adresse',
@@ -216,7 +233,8 @@ export const de: Record<MessageKey, string> = {
   'discovery.adoptAll': 'Alle übernehmen',
 
   'dhcp.title': 'DHCP-Option 43',
-  'dhcp.intro': 'Für den DHCP-Server des Kunden: Vendor-Class OptiIpPhone, Unteroptionen fertig erzeugt. Snippet oder Hex einfügen.',
+  'dhcp.intro':
+    'Für den DHCP-Server des Kunden: Vendor-Class OptiIpPhone, Unteroptionen fertig erzeugt. Snippet oder Hex einfügen.',
   'dhcp.host': 'Adresse des Laptops',
   'dhcp.port': 'Port',
   'dhcp.vlan': 'VLAN (optional)',
@@ -232,7 +250,8 @@ export const de: Record<MessageKey, string> = {
   'dhcp.mikrotik': 'MikroTik',
 
   'sweep.title': 'Subnetz-Suche',
-  'sweep.intro': 'Fragt jede Adresse der Bereiche, ob ein Telefon antwortet, und bittet Telefone, diesen Laptop anzurufen.',
+  'sweep.intro':
+    'Fragt jede Adresse der Bereiche, ob ein Telefon antwortet, und bittet Telefone, diesen Laptop anzurufen.',
   'sweep.targets': 'Adressen (CIDR, Bereiche oder einzelne Adressen)',
   'sweep.start': 'Suche starten',
   'sweep.running': '{done} von {total} Adressen, {found} Telefon(e) gefunden',
@@ -288,5 +307,6 @@ export const de: Record<MessageKey, string> = {
   'settings.fingerprint': 'Zertifikats-Fingerabdruck',
   'settings.regenerate': 'Neu erzeugen',
   'settings.regenerateTitle': 'Neues Zertifikat erzeugen?',
-  'settings.regenerateMessage': 'Telefone, die das aktuelle Zertifikat fest hinterlegt haben, vertrauen dem neuen erst, wenn es ihnen erneut verteilt wurde.',
+  'settings.regenerateMessage':
+    'Telefone, die das aktuelle Zertifikat fest hinterlegt haben, vertrauen dem neuen erst, wenn es ihnen erneut verteilt wurde.',
 };

@@ -10,7 +10,7 @@ export type MessageParams = Record<string, string | number>;
 const dictionaries = { en, de } as const;
 
 /** Looks a message up and fills `{name}` placeholders; unknown placeholders stay visible on purpose. */
-export function translate(language: Language, key: MessageKey, params?: MessageParams): string {
+function translate(language: Language, key: MessageKey, params?: MessageParams): string {
   const template: string = dictionaries[language][key];
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));

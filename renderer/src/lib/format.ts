@@ -7,20 +7,41 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['day', Number.POSITIVE_INFINITY],
 ];
 
+// Creating an Intl formatter costs far more than formatting with one; tables format thousands of cells.
+const relativeFormats = new Map<Language, Intl.RelativeTimeFormat>();
+const dateTimeFormats = new Map<Language, Intl.DateTimeFormat>();
+
+function relativeFormat(language: Language): Intl.RelativeTimeFormat {
+  let format = relativeFormats.get(language);
+  if (!format) {
+    format = new Intl.RelativeTimeFormat(language, { numeric: 'auto' });
+    relativeFormats.set(language, format);
+  }
+  return format;
+}
+
+function dateTimeFormat(language: Language): Intl.DateTimeFormat {
+  let format = dateTimeFormats.get(language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language, { dateStyle: 'short', timeStyle: 'medium' });
+    dateTimeFormats.set(language, format);
+  }
+  return format;
+}
+
 /** "3 minutes ago" / "vor 3 Minuten": how fresh a phone's last contact is matters more than the clock time. */
 export function formatRelative(timestamp: number, now: number, language: Language): string {
-  const format = new Intl.RelativeTimeFormat(language, { numeric: 'auto' });
   let amount = Math.round((timestamp - now) / 1000);
   for (const [unit, perNext] of UNITS) {
-    if (Math.abs(amount) < perNext) return format.format(amount, unit);
+    if (Math.abs(amount) < perNext) return relativeFormat(language).format(amount, unit);
     amount = Math.round(amount / perNext);
   }
-  return format.format(amount, 'day');
+  return relativeFormat(language).format(amount, 'day');
 }
 
 export function formatDateTime(timestamp: number | null, language: Language): string {
   if (timestamp === null) return '—';
-  return new Intl.DateTimeFormat(language, { dateStyle: 'short', timeStyle: 'medium' }).format(timestamp);
+  return dateTimeFormat(language).format(timestamp);
 }
 
 /** `function-key-def [3]`: how an indexed item is written in lists and diffs. */

@@ -30,7 +30,8 @@ export interface EditorState {
   applying: boolean;
 }
 
-export type ApplyOutcome = { kind: 'nothing' } | { kind: 'invalid'; issues: number } | { kind: 'queued'; jobs: JobView[] };
+export type ApplyOutcome =
+  { kind: 'nothing' } | { kind: 'invalid'; issues: number } | { kind: 'queued'; jobs: JobView[] };
 
 export interface EditorSlice {
   editor: EditorState;

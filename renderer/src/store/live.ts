@@ -24,9 +24,11 @@ export const createLiveSlice: SliceCreator<LiveSlice> = (api) => (_set, get) => 
         const { job } = event;
         // A finished write changed the phone's values: show what it holds now.
         if (job.kind === 'write-items' && FINAL_JOB_STATES.includes(job.state) && job.mac === state.editor.mac) {
-          state.reloadEditorItems().catch((error: unknown) =>
-            state.notify({ tone: 'error', message: 'notice.loadFailed', detail: describeError(error) }),
-          );
+          state
+            .reloadEditorItems()
+            .catch((error: unknown) =>
+              state.notify({ tone: 'error', message: 'notice.loadFailed', detail: describeError(error) }),
+            );
         }
         return;
       }

@@ -1,4 +1,4 @@
-import type { PhoneSummary } from '../../../shared/model.js';
+import type { JobView, PhoneSummary } from '../../../shared/model.js';
 import type { SliceCreator } from './types.js';
 
 export interface PhonesSlice {
@@ -10,9 +10,11 @@ export interface PhonesSlice {
   adoptPhones(macs: string[]): Promise<number>;
   /** Asks phones to call in now (contact-me); returns one outcome per phone. */
   contactPhones(macs: string[]): Promise<{ mac: string; outcome: string; detail: string }[]>;
+  /** Phones behind NAT poll instead of waiting for contact-me; 0 switches polling off. Queues write jobs. */
+  setPolling(macs: string[], intervalSeconds: number): Promise<JobView[]>;
 }
 
-export const createPhonesSlice: SliceCreator<PhonesSlice> = (api) => (set) => ({
+export const createPhonesSlice: SliceCreator<PhonesSlice> = (api) => (set, get) => ({
   phones: {},
   phonesLoaded: false,
 
@@ -33,5 +35,11 @@ export const createPhonesSlice: SliceCreator<PhonesSlice> = (api) => (set) => ({
   async contactPhones(macs) {
     const { results } = await api.call('phones.contact', { macs });
     return results;
+  },
+
+  async setPolling(macs, intervalSeconds) {
+    const { jobs } = await api.call('phones.setPolling', { macs, intervalSeconds });
+    for (const job of jobs) get().upsertJob(job);
+    return jobs;
   },
 });

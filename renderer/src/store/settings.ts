@@ -1,5 +1,6 @@
 import type { ApiReq } from '../../../shared/api.js';
 import type { SettingsView } from '../../../shared/model.js';
+import { describeError } from '../api/errors.js';
 import type { SliceCreator } from './types.js';
 
 export type SettingsPatch = ApiReq<'settings.update'>;
@@ -26,11 +27,16 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (api) => (set, g
   },
 
   receiveSettings(settings) {
-    const portsChanged =
-      get().settings !== null &&
-      (get().settings?.phonePort !== settings.phonePort || get().settings?.httpPort !== settings.httpPort);
+    const firstLoad = get().settings === null;
     set({ settings, language: settings.language, theme: settings.theme });
-    // The listener restarts on a new port; refresh what the status bar says about it.
-    if (portsChanged) get().loadAppInfo().catch(() => undefined);
+    // Ports and addresses may have changed and the listener restarted: refresh what the status bar
+    // shows. The first load comes with app.info already (connect).
+    if (!firstLoad) {
+      get()
+        .loadAppInfo()
+        .catch((error: unknown) =>
+          get().notify({ tone: 'error', message: 'notice.loadFailed', detail: describeError(error) }),
+        );
+    }
   },
 });

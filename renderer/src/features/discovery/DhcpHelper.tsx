@@ -99,7 +99,15 @@ export function DhcpHelper() {
             w={220}
             data-testid="dhcp-host"
           />
-          <NumberInput label={t('dhcp.port')} value={effectivePort} onChange={setPort} min={1} max={65535} w={110} data-testid="dhcp-port" />
+          <NumberInput
+            label={t('dhcp.port')}
+            value={effectivePort}
+            onChange={setPort}
+            min={1}
+            max={65535}
+            w={110}
+            data-testid="dhcp-port"
+          />
           <NumberInput
             label={t('dhcp.vlan')}
             placeholder={t('dhcp.vlanNone')}

@@ -1,4 +1,4 @@
-import { Button, Card, Group, Table, Text, Title } from '@mantine/core';
+import { Button, Card, Group, ScrollArea, Table, Text, Title } from '@mantine/core';
 import { useMemo } from 'react';
 import { useAsyncAction } from '../../hooks/useAsyncAction.js';
 import { useNow } from '../../hooks/useNow.js';
@@ -15,7 +15,10 @@ export function QuarantineList() {
   const adoptPhones = useAppStore((state) => state.adoptPhones);
   const notify = useAppStore((state) => state.notify);
   const quarantined = useMemo(
-    () => Object.values(phones).filter((phone) => phone.adoption === 'quarantined').sort((a, b) => a.mac.localeCompare(b.mac)),
+    () =>
+      Object.values(phones)
+        .filter((phone) => phone.adoption === 'quarantined')
+        .sort((a, b) => a.mac.localeCompare(b.mac)),
     [phones],
   );
   const adopt = useAsyncAction(async (macs: string[]) => {
@@ -43,27 +46,34 @@ export function QuarantineList() {
           {t('discovery.noQuarantined')}
         </Text>
       ) : (
-        <Table fz="sm" verticalSpacing={4} data-testid="quarantine-table">
-          <Table.Tbody>
-            {quarantined.map((phone) => (
-              <Table.Tr key={phone.mac}>
-                <Table.Td>
-                  <Text ff="monospace" size="sm">
-                    {phone.mac}
-                  </Text>
-                </Table.Td>
-                <Table.Td>{phone.model ?? '—'}</Table.Td>
-                <Table.Td>{phone.ip ?? '—'}</Table.Td>
-                <Table.Td>{formatRelative(phone.lastContact, now, language)}</Table.Td>
-                <Table.Td ta="right">
-                  <Button size="compact-xs" variant="default" onClick={() => void adopt.run([phone.mac])} data-testid={`adopt-${phone.mac}`}>
-                    {t('actions.adopt')}
-                  </Button>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+        <ScrollArea.Autosize mah={360} type="auto">
+          <Table fz="sm" verticalSpacing={4} style={{ whiteSpace: 'nowrap' }} data-testid="quarantine-table">
+            <Table.Tbody>
+              {quarantined.map((phone) => (
+                <Table.Tr key={phone.mac}>
+                  <Table.Td>
+                    <Text ff="monospace" size="sm">
+                      {phone.mac}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>{phone.model ?? '—'}</Table.Td>
+                  <Table.Td>{phone.ip ?? '—'}</Table.Td>
+                  <Table.Td>{formatRelative(phone.lastContact, now, language)}</Table.Td>
+                  <Table.Td ta="right">
+                    <Button
+                      size="compact-xs"
+                      variant="default"
+                      onClick={() => void adopt.run([phone.mac])}
+                      data-testid={`adopt-${phone.mac}`}
+                    >
+                      {t('actions.adopt')}
+                    </Button>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </ScrollArea.Autosize>
       )}
     </Card>
   );

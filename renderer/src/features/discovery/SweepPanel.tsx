@@ -16,7 +16,11 @@ function SweepResults({ results }: { results: SweepResult[] }) {
     () =>
       results
         .filter((result) => showSilent || result.outcome !== 'no-answer')
-        .sort((a, b) => OUTCOME_ORDER[a.outcome] - OUTCOME_ORDER[b.outcome] || a.ip.localeCompare(b.ip, undefined, { numeric: true })),
+        .sort(
+          (a, b) =>
+            OUTCOME_ORDER[a.outcome] - OUTCOME_ORDER[b.outcome] ||
+            a.ip.localeCompare(b.ip, undefined, { numeric: true }),
+        ),
     [results, showSilent],
   );
   return (
@@ -91,10 +95,21 @@ export function SweepPanel() {
           data-testid="sweep-targets"
         />
         <Group gap="xs">
-          <Button onClick={() => void start.run()} loading={start.busy} disabled={running || targets.trim() === ''} data-testid="sweep-start">
+          <Button
+            onClick={() => void start.run()}
+            loading={start.busy}
+            disabled={running || targets.trim() === ''}
+            data-testid="sweep-start"
+          >
             {t('sweep.start')}
           </Button>
-          <Button variant="default" onClick={() => void cancel.run()} loading={cancel.busy} disabled={!running} data-testid="sweep-cancel">
+          <Button
+            variant="default"
+            onClick={() => void cancel.run()}
+            loading={cancel.busy}
+            disabled={!running}
+            data-testid="sweep-cancel"
+          >
             {t('common.cancel')}
           </Button>
         </Group>

@@ -28,12 +28,26 @@ function outcomeText(t: Translate, outcome: ItemOutcome): string {
 }
 
 /** The phone's answer for one item after the last write, next to the item it concerns. */
-export const ItemResultBadge = memo(function ItemResultBadge({ item, outcome }: { item: ItemRef; outcome: ItemOutcome | undefined }) {
+export const ItemResultBadge = memo(function ItemResultBadge({
+  item,
+  outcome,
+}: {
+  item: ItemRef;
+  outcome: ItemOutcome | undefined;
+}) {
   const t = useT();
   if (!outcome) return null;
   const text = outcomeText(t, outcome);
   return (
-    <Badge size="sm" variant="light" color={COLORS[outcome.kind]} data-testid={itemTestId('result', item)} title={text} maw="100%">
+    <Badge
+      size="sm"
+      variant="light"
+      tt="none"
+      color={COLORS[outcome.kind]}
+      data-testid={itemTestId('result', item)}
+      title={text}
+      maw="100%"
+    >
       {text}
     </Badge>
   );

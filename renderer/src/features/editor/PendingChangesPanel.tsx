@@ -49,7 +49,9 @@ export function PendingChangesPanel() {
           {changes.map(([key, change]) => {
             const secret = isSecret(change);
             const violation = checkItemValue(catalogueItem(change.name), change.value);
-            const serverIssue = serverIssues.find((issue) => issue.name === change.name && issue.index === change.index);
+            const serverIssue = serverIssues.find(
+              (issue) => issue.name === change.name && issue.index === change.index,
+            );
             const problem = violation ? violationText(t, violation) : serverIssue?.message;
             return (
               <Table.Tr key={key} data-testid={itemTestId('pending', change)}>

@@ -9,6 +9,9 @@ import { useLanguage, useT } from '../../i18n/index.js';
 import { useAppStore } from '../../store/context.js';
 import { jobColumns } from './jobColumns.js';
 
+/** The reason is free text from the main process; it gets the width left over. */
+const FLEXIBLE_COLUMNS = ['reason'];
+
 /** How many jobs the screen asks for; live events add newer ones. */
 const LOADED_JOBS = 5000;
 
@@ -66,6 +69,8 @@ export function JobsScreen() {
         table={table}
         height="calc(100dvh - 160px)"
         label={t('nav.jobs')}
+        flexibleColumns={FLEXIBLE_COLUMNS}
+        minWidth={1100}
         empty={t('jobs.empty')}
         getRowProps={(row) => ({
           'data-testid': `job-row-${row.original.id}`,

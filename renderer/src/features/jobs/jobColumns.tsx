@@ -7,7 +7,7 @@ import type { Language, Translate } from '../../i18n/index.js';
 import { formatDateTime } from '../../lib/format.js';
 
 /** Jobs that have not reached the phone yet (or wait for a call to end) can still be called off. */
-export const CANCELLABLE_STATES: readonly JobState[] = ['queued', 'waiting-for-phone', 'waiting-busy'];
+const CANCELLABLE_STATES: readonly JobState[] = ['queued', 'waiting-for-phone', 'waiting-busy'];
 
 export interface JobRowActions {
   retry(id: string): void;
@@ -40,24 +40,27 @@ export function jobColumns(
       },
     }),
     column.accessor('kind', { header: t('jobs.kind'), size: 150, cell: (info) => t(`jobKind.${info.getValue()}`) }),
-    column.accessor('state', { header: t('jobs.state'), size: 150, cell: (info) => <JobStateBadge state={info.getValue()} /> }),
+    column.accessor('state', {
+      header: t('jobs.state'),
+      size: 150,
+      cell: (info) => <JobStateBadge state={info.getValue()} />,
+    }),
     column.accessor((job) => job.reason ?? '', {
       id: 'reason',
       header: t('jobs.reason'),
-      size: 280,
       cell: (info) => <span title={info.getValue()}>{info.getValue()}</span>,
     }),
     column.accessor('attempts', { header: t('jobs.attempts'), size: 90 }),
     column.accessor('createdAt', {
       header: t('jobs.created'),
-      size: 170,
+      size: 190,
       sortDescFirst: true,
       cell: (info) => formatDateTime(info.getValue(), language),
     }),
     column.accessor((job) => job.finishedAt ?? 0, {
       id: 'finishedAt',
       header: t('jobs.finished'),
-      size: 170,
+      size: 190,
       sortDescFirst: true,
       cell: ({ row }) => formatDateTime(row.original.finishedAt, language),
     }),
@@ -67,7 +70,12 @@ export function jobColumns(
       cell: ({ row }) => (
         <Group gap={4}>
           {row.original.state === 'failed' && (
-            <Button size="compact-xs" variant="default" onClick={() => actions.retry(row.original.id)} data-testid={`job-retry-${row.original.id}`}>
+            <Button
+              size="compact-xs"
+              variant="default"
+              onClick={() => actions.retry(row.original.id)}
+              data-testid={`job-retry-${row.original.id}`}
+            >
               {t('jobs.retry')}
             </Button>
           )}

@@ -1,4 +1,4 @@
-import { Button, Card, Group, Stack, Text } from '@mantine/core';
+import { Button, Card, Group, NumberInput, Stack, Text } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
 import type { JobKind } from '../../../../shared/jobs.js';
 import type { PhoneSummary } from '../../../../shared/model.js';
@@ -39,6 +39,12 @@ export function ActionsTab({ phone }: { phone: PhoneSummary }) {
     setDialog(null);
   };
   const refresh = useAsyncAction(() => queueJob('read-all'));
+  const setPolling = useAppStore((state) => state.setPolling);
+  const [pollSeconds, setPollSeconds] = useState<string | number>(phone.pollIntervalS ?? 0);
+  const polling = useAsyncAction(async () => {
+    await setPolling([phone.mac], Number(pollSeconds));
+    notify({ tone: 'success', message: 'notice.pollingQueued', params: { mac: phone.mac } });
+  });
   const confirmed = useAsyncAction(queueJob);
   // Typing the MAC or the number proves the technician means this phone, not the one next to it.
   const resetPhrases = [phone.mac, phone.e164].filter((value): value is string => Boolean(value));
@@ -51,17 +57,58 @@ export function ActionsTab({ phone }: { phone: PhoneSummary }) {
         </Text>
       )}
       <ActionRow title={t('actions.refresh')} description={t('actions.refreshDescription')}>
-        <Button variant="default" onClick={() => void refresh.run()} loading={refresh.busy} data-testid="action-refresh">
+        <Button
+          variant="default"
+          onClick={() => void refresh.run()}
+          loading={refresh.busy}
+          data-testid="action-refresh"
+        >
           {t('actions.refresh')}
         </Button>
       </ActionRow>
+      <ActionRow title={t('actions.polling')} description={t('actions.pollingDescription')}>
+        <Group gap="xs" wrap="nowrap">
+          <NumberInput
+            size="xs"
+            w={110}
+            min={0}
+            max={86400}
+            allowDecimal={false}
+            value={pollSeconds}
+            onChange={setPollSeconds}
+            rightSection="s"
+            aria-label={t('actions.pollingInterval')}
+            data-testid="polling-interval"
+          />
+          <Button
+            variant="default"
+            disabled={quarantined || pollSeconds === ''}
+            loading={polling.busy}
+            onClick={() => void polling.run()}
+            data-testid="action-set-polling"
+          >
+            {t('actions.setPolling')}
+          </Button>
+        </Group>
+      </ActionRow>
       <ActionRow title={t('actions.restart')} description={t('actions.restartDescription')}>
-        <Button variant="default" color="red" disabled={quarantined} onClick={() => setDialog('restart')} data-testid="action-restart">
+        <Button
+          variant="default"
+          color="red"
+          disabled={quarantined}
+          onClick={() => setDialog('restart')}
+          data-testid="action-restart"
+        >
           {t('actions.restart')}
         </Button>
       </ActionRow>
       <ActionRow title={t('actions.factoryReset')} description={t('actions.factoryResetDescription')}>
-        <Button color="red" disabled={quarantined} onClick={() => setDialog('factory-reset')} data-testid="action-factory-reset">
+        <Button
+          color="red"
+          disabled={quarantined}
+          onClick={() => setDialog('factory-reset')}
+          data-testid="action-factory-reset"
+        >
           {t('actions.factoryReset')}
         </Button>
       </ActionRow>

@@ -22,12 +22,30 @@ function ContactMe({ phone }: { phone: PhoneSummary }) {
   const uri = useAppStore((state) => state.editor.items.find((item) => item.name === 'contact-me-uri')?.value);
   const contact = useAsyncAction(async () => {
     const [result] = await contactPhones([phone.mac]);
-    if (result) notify({ tone: 'info', message: 'notice.contactResult', params: { outcome: result.outcome }, detail: result.detail });
+    if (result)
+      notify({
+        tone: 'info',
+        message: 'notice.contactResult',
+        params: { outcome: result.outcome },
+        detail: result.detail,
+      });
   });
   return (
     <Group gap="xs" wrap="nowrap">
-      {uri ? <CopyValue value={uri} /> : <Text size="sm" c="dimmed">{t('overview.contactUnknown')}</Text>}
-      <Button size="compact-xs" variant="default" loading={contact.busy} onClick={() => void contact.run()} data-testid="action-contact">
+      {uri ? (
+        <CopyValue value={uri} />
+      ) : (
+        <Text size="sm" c="dimmed">
+          {t('overview.contactUnknown')}
+        </Text>
+      )}
+      <Button
+        size="compact-xs"
+        variant="default"
+        loading={contact.busy}
+        onClick={() => void contact.run()}
+        data-testid="action-contact"
+      >
         {t('actions.contactNow')}
       </Button>
     </Group>
@@ -54,10 +72,19 @@ function IdentityCard({ phone }: { phone: PhoneSummary }) {
           { label: t('phone.ip'), value: phone.ip && <CopyValue value={phone.ip} /> },
           { label: t('phone.firmware'), value: phone.softwareVersion },
           { label: t('phone.contactMe'), value: <ContactMe phone={phone} /> },
+          {
+            label: t('phone.reachedBy'),
+            value: phone.pollIntervalS
+              ? t('overview.polls', { seconds: phone.pollIntervalS })
+              : t('overview.contactMeOnly'),
+          },
           { label: t('phone.firstContact'), value: when(phone.firstContact) },
           { label: t('phone.lastContact'), value: when(phone.lastContact) },
           { label: t('phone.lastReason'), value: phone.lastReason },
-          { label: t('phone.inventory'), value: phone.inventoryComplete ? t('overview.inventoryComplete') : t('overview.inventoryPending') },
+          {
+            label: t('phone.inventory'),
+            value: phone.inventoryComplete ? t('overview.inventoryComplete') : t('overview.inventoryPending'),
+          },
         ]}
       />
     </Card>

@@ -16,6 +16,9 @@ import { BulkActions } from './BulkActions.js';
 import { PhonesEmptyState } from './PhonesEmptyState.js';
 import { phoneColumns, phoneMatches } from './phoneColumns.js';
 
+/** Model and name vary most in length; they take whatever width the fixed columns leave. */
+const FLEXIBLE_COLUMNS = ['model', 'displayName'];
+
 export function PhonesScreen() {
   const t = useT();
   const language = useLanguage();
@@ -70,6 +73,8 @@ export function PhonesScreen() {
         table={table}
         height="calc(100dvh - 200px)"
         label={t('nav.phones')}
+        flexibleColumns={FLEXIBLE_COLUMNS}
+        minWidth={1150}
         empty={t('phones.noMatch')}
         getRowProps={(row) => ({
           'data-testid': `phone-row-${row.original.mac}`,

@@ -1,4 +1,4 @@
-import { Checkbox, Text } from '@mantine/core';
+import { Checkbox } from '@mantine/core';
 import { createColumnHelper } from '@tanstack/react-table';
 import type { PhoneSummary } from '../../../../shared/model.js';
 import { AdoptionBadge, JobStateBadge } from '../../components/badges.js';
@@ -6,6 +6,8 @@ import type { Language, Translate } from '../../i18n/index.js';
 import { formatDateTime, formatRelative } from '../../lib/format.js';
 
 const column = createColumnHelper<PhoneSummary>();
+
+const MONOSPACE = { fontFamily: 'var(--mantine-font-family-monospace)' } as const;
 
 /** Sort empty cells as empty strings: TanStack only special-cases `undefined`, not `null`. */
 const text = (value: string | null) => value ?? '';
@@ -37,33 +39,32 @@ export function phoneColumns(t: Translate, language: Language, now: number) {
     }),
     column.accessor('mac', {
       header: t('phone.mac'),
-      size: 150,
-      cell: (info) => <Text ff="monospace" size="sm">{info.getValue()}</Text>,
+      size: 170,
+      // Plain spans in the hot cells: a thousand rows scroll past, and Mantine's Text costs per cell.
+      cell: (info) => <span style={MONOSPACE}>{info.getValue()}</span>,
     }),
-    column.accessor((phone) => text(phone.model), { id: 'model', header: t('phone.model'), size: 170 }),
+    column.accessor((phone) => text(phone.model), { id: 'model', header: t('phone.model') }),
     column.accessor((phone) => text(phone.e164), { id: 'e164', header: t('phone.number'), size: 130 }),
-    column.accessor((phone) => text(phone.displayName), { id: 'displayName', header: t('phone.displayName'), size: 180 }),
-    column.accessor((phone) => text(phone.ip), { id: 'ip', header: t('phone.ip'), size: 130 }),
-    column.accessor((phone) => text(phone.softwareVersion), { id: 'firmware', header: t('phone.firmware'), size: 150 }),
+    column.accessor((phone) => text(phone.displayName), { id: 'displayName', header: t('phone.displayName') }),
+    column.accessor((phone) => text(phone.ip), { id: 'ip', header: t('phone.ip'), size: 120 }),
+    column.accessor((phone) => text(phone.softwareVersion), { id: 'firmware', header: t('phone.firmware'), size: 120 }),
     column.accessor('adoption', {
       header: t('phone.adoption'),
-      size: 120,
+      size: 110,
       cell: (info) => <AdoptionBadge adoption={info.getValue()} />,
     }),
     column.accessor((phone) => phone.jobState ?? '', {
       id: 'jobState',
       header: t('phone.jobState'),
-      size: 150,
+      size: 140,
       cell: ({ row }) => (row.original.jobState ? <JobStateBadge state={row.original.jobState} /> : null),
     }),
     column.accessor('lastContact', {
       header: t('phone.lastContact'),
-      size: 140,
+      size: 130,
       sortDescFirst: true,
       cell: (info) => (
-        <Text size="sm" title={formatDateTime(info.getValue(), language)}>
-          {formatRelative(info.getValue(), now, language)}
-        </Text>
+        <span title={formatDateTime(info.getValue(), language)}>{formatRelative(info.getValue(), now, language)}</span>
       ),
     }),
   ];
@@ -72,6 +73,7 @@ export function phoneColumns(t: Translate, language: Language, now: number) {
 /** What the search box matches: everything a technician might read off a phone or a list. */
 export function phoneMatches(phone: PhoneSummary, needle: string): boolean {
   if (needle === '') return true;
-  return [phone.mac, phone.model, phone.e164, phone.displayName, phone.ip, phone.softwareVersion, phone.adoption]
-    .some((value) => value?.toLowerCase().includes(needle));
+  return [phone.mac, phone.model, phone.e164, phone.displayName, phone.ip, phone.softwareVersion, phone.adoption].some(
+    (value) => value?.toLowerCase().includes(needle),
+  );
 }

@@ -1,4 +1,4 @@
-import { Badge, Group, Loader, ScrollArea, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { Badge, Group, Loader, ScrollArea, Stack, Table, Text } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import type { ExchangeSummary } from '../../../../shared/model.js';
 import { useLoadOnMount } from '../../hooks/useLoadOnMount.js';
@@ -13,7 +13,15 @@ function statusColor(exchange: ExchangeSummary): string {
   return exchange.httpStatus >= 400 ? 'red' : exchange.note ? 'yellow' : 'gray';
 }
 
-function ExchangeList({ mac, selectedId, onSelect }: { mac: string; selectedId: number | null; onSelect(id: number): void }) {
+function ExchangeList({
+  mac,
+  selectedId,
+  onSelect,
+}: {
+  mac: string;
+  selectedId: number | null;
+  onSelect(id: number): void;
+}) {
   const t = useT();
   const language = useLanguage();
   const exchanges = useAppStore((state) => state.exchanges);
@@ -49,7 +57,9 @@ function ExchangeList({ mac, selectedId, onSelect }: { mac: string; selectedId: 
               onClick={() => onSelect(exchange.id)}
               onKeyDown={(event) => event.key === 'Enter' && onSelect(exchange.id)}
             >
-              <Table.Td title={`${exchange.durationMs} ms · ${exchange.peer}`}>{formatDateTime(exchange.at, language)}</Table.Td>
+              <Table.Td title={`${exchange.durationMs} ms · ${exchange.peer}`}>
+                {formatDateTime(exchange.at, language)}
+              </Table.Td>
               <Table.Td>{exchange.reason ?? '—'}</Table.Td>
               <Table.Td>{exchange.action ?? '—'}</Table.Td>
               <Table.Td>
@@ -78,10 +88,8 @@ function ExchangeDetail({ id }: { id: number }) {
           {detail.note}
         </Text>
       )}
-      <SimpleGrid cols={{ base: 1, xl: 2 }}>
-        <XmlDocument title={t('log.fromPhone')} xml={detail.requestXml} testId="exchange-request" />
-        <XmlDocument title={t('log.toPhone')} xml={detail.responseXml} testId="exchange-response" />
-      </SimpleGrid>
+      <XmlDocument title={t('log.fromPhone')} xml={detail.requestXml} testId="exchange-request" />
+      <XmlDocument title={t('log.toPhone')} xml={detail.responseXml} testId="exchange-response" />
     </Stack>
   );
 }

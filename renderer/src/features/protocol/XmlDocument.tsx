@@ -16,7 +16,7 @@ export function XmlDocument({ title, xml, testId }: { title: string; xml: string
         </Text>
         {pretty !== '' && <CopyIconButton value={pretty} testId={`${testId}-copy`} />}
       </Group>
-      <ScrollArea.Autosize mah="calc(100dvh - 320px)" type="auto">
+      <ScrollArea.Autosize mah="calc(50dvh - 150px)" type="auto">
         <Code block data-testid={testId} style={{ whiteSpace: 'pre', fontSize: 12 }}>
           {pretty === '' ? t('log.noDocument') : pretty}
         </Code>

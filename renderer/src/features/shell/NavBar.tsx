@@ -1,4 +1,4 @@
-import { Badge, Kbd, NavLink, Stack, Text } from '@mantine/core';
+import { Badge, NavLink, Stack, Text } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { useMemo } from 'react';
 import { useT, type MessageKey } from '../../i18n/index.js';
@@ -20,7 +20,10 @@ export function NavBar() {
   const screen = useAppStore((state) => state.screen);
   const navigate = useAppStore((state) => state.navigate);
   const phones = useAppStore((state) => state.phones);
-  const quarantined = useMemo(() => Object.values(phones).filter((phone) => phone.adoption === 'quarantined').length, [phones]);
+  const quarantined = useMemo(
+    () => Object.values(phones).filter((phone) => phone.adoption === 'quarantined').length,
+    [phones],
+  );
   useHotkeys(ITEMS.map(({ screen: target, hotkey }) => [`mod+${hotkey}`, () => navigate(target)]));
 
   return (
@@ -35,14 +38,14 @@ export function NavBar() {
           active={screen === item.screen || (item.screen === 'phones' && screen === 'phone')}
           onClick={() => navigate(item.screen)}
           data-testid={`nav-${item.screen}`}
+          aria-keyshortcuts={`Control+${item.hotkey}`}
+          title={`Ctrl+${item.hotkey}`}
           rightSection={
             item.screen === 'discovery' && quarantined > 0 ? (
               <Badge size="xs" color="orange" title={t('status.quarantined', { count: quarantined })}>
                 {quarantined}
               </Badge>
-            ) : (
-              <Kbd size="xs">{item.hotkey}</Kbd>
-            )
+            ) : null
           }
         />
       ))}
