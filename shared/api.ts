@@ -51,6 +51,7 @@ export const API_REQUESTS = {
     legacyTls: z.boolean().optional(),
     sendSolicited: z.enum(['auto', 'always', 'never']).optional(),
     adoption: z.object({ adoptAll: z.boolean(), macs: z.array(z.string()), prefixes: z.array(z.string()) }).optional(),
+    contactMe: z.object({ minIntervalMs: z.number().int(), maxAttempts: z.number().int() }).partial().optional(),
     language: z.enum(['en', 'de']).optional(),
     theme: z.enum(['light', 'dark', 'auto']).optional(),
   }),

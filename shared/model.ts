@@ -113,6 +113,8 @@ export interface SettingsView {
   legacyTls: boolean;
   sendSolicited: 'auto' | 'always' | 'never';
   adoption: { adoptAll: boolean; macs: string[]; prefixes: string[] };
+  /** At most one contact-me per phone per `minIntervalMs`; give up after `maxAttempts` silent ones. */
+  contactMe: { minIntervalMs: number; maxAttempts: number };
   language: 'en' | 'de';
   theme: 'light' | 'dark' | 'auto';
 }

@@ -34,7 +34,8 @@ function renderApp() {
   const api = createFakeApi({
     'app.info': () => APP_INFO,
     'settings.get': () => settingsView(),
-    'settings.update': (patch) => settingsView({ ...patch, adoption: patch.adoption ?? settingsView().adoption }),
+    'settings.update': (patch) =>
+      settingsView({ ...patch, adoption: patch.adoption ?? settingsView().adoption, contactMe: { ...settingsView().contactMe, ...patch.contactMe } }),
     'phones.list': () => [
       phoneSummary(),
       phoneSummary({ mac: 'AAAAAAAAAAAA', adoption: 'quarantined', e164: null, displayName: null }),

@@ -105,6 +105,7 @@ export function settingsView(overrides: Partial<SettingsView> = {}): SettingsVie
     legacyTls: false,
     sendSolicited: 'auto',
     adoption: { adoptAll: false, macs: [], prefixes: [] },
+    contactMe: { minIntervalMs: 60_000, maxAttempts: 5 },
     language: 'en',
     theme: 'light',
     ...overrides,

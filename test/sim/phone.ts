@@ -57,6 +57,11 @@ export interface SimPhoneOptions {
   rebootDelayMs?: number;
   requestTimeoutMs?: number;
   maxExchangesPerFlow?: number;
+  /**
+   * Items this phone refuses with `read only` although the catalogue allows them: values set by
+   * DHCP (p. 16, e.g. the SNTP server from option 42) or locked by an administrator.
+   */
+  lockedItems?: readonly string[];
 }
 
 export interface SimPhoneStats {
@@ -126,6 +131,7 @@ export class SimPhone extends EventEmitter<SimPhoneEvents> {
 
   private readonly opts: SimPhoneOptions;
   private readonly maxItems: number;
+  private readonly locked: ReadonlySet<string>;
   private store: ItemStore;
   private files: StoredFile[] = [];
   private state: 'stopped' | 'up' | 'rebooting' = 'stopped';
@@ -151,6 +157,7 @@ export class SimPhone extends EventEmitter<SimPhoneEvents> {
     this.ip = options.ip;
     this.server = { ...options.server, path: options.server.path ?? DEFAULT_SERVICE_PATH };
     this.maxItems = options.maxItems ?? -1;
+    this.locked = new Set(options.lockedItems ?? []);
     this.busyNow = options.busy ?? false;
     this.contactGapMs = options.contactGapMs ?? 300_000;
     this.contactMePort = options.contactMePort ?? DEFAULT_CONTACT_ME_PORT;
@@ -443,7 +450,7 @@ export class SimPhone extends EventEmitter<SimPhoneEvents> {
     }
     const problems: WpiItem[] = [];
     for (const item of items) {
-      const status = applyWrite(this.store, item, SIMULATOR_ITEMS);
+      const status = this.locked.has(item.name) ? 'read only' : applyWrite(this.store, item, SIMULATOR_ITEMS);
       if (status) problems.push({ name: item.name, ...(item.index === undefined ? {} : { index: item.index }), value: '', status });
     }
     const written = new Set(items.map((i) => i.name));

@@ -100,10 +100,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     });
   };
 
-  const throttle = new ContactMeThrottle({ now, minIntervalMs: initial.contactMe.minIntervalMs, maxAttempts: initial.contactMe.maxAttempts });
+  const throttleFor = (s: SettingsData): ContactMeThrottle =>
+    new ContactMeThrottle({ now, minIntervalMs: s.contactMe.minIntervalMs, maxAttempts: s.contactMe.maxAttempts });
+  let throttle = throttleFor(initial);
+  settings.onChange((next, previous) => {
+    if (next.contactMe.minIntervalMs !== previous.contactMe.minIntervalMs || next.contactMe.maxAttempts !== previous.contactMe.maxAttempts) {
+      throttle = throttleFor(next);
+    }
+  });
   reacher = new Reacher({
     store,
-    throttle,
+    throttle: () => throttle,
     send: options.sendContactMe ?? sendContactMe,
     now,
     dlsPort: phonePort,

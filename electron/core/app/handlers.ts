@@ -172,6 +172,7 @@ export function settingsView(s: SettingsData): SettingsView {
     legacyTls: s.legacyTls,
     sendSolicited: s.sendSolicited,
     adoption: s.adoption,
+    contactMe: { minIntervalMs: s.contactMe.minIntervalMs, maxAttempts: s.contactMe.maxAttempts },
     language: s.language,
     theme: s.theme,
   };

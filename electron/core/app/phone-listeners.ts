@@ -12,6 +12,15 @@ export interface ListenerConfig {
   tls: { key: string; cert: string };
 }
 
+/**
+ * Pending connections the kernel queues before we accept them. Node's default (511) overflows when
+ * a whole site boots at once (a power cut, a PoE switch restart): the SYNs beyond it are dropped
+ * and those phones retry after 1, 3, 7, 15 s of TCP back-off while the server may sit idle (1,000
+ * phones at once on loopback: ~2,500 overflows, the last CleanUp at 13–21 s instead of ~9 s). The
+ * OS caps it (Linux `net.core.somaxconn`, 4096 since 5.4; macOS `kern.ipc.somaxconn`, 128).
+ */
+export const PHONE_LISTEN_BACKLOG = 4096;
+
 export interface BoundListener {
   address: string;
   port: number;
@@ -44,7 +53,7 @@ export class PhoneListeners {
             keepAliveTimeoutMs: config.keepAliveTimeoutMs,
           });
           this.servers.push(server);
-          await server.listen({ host, port: plan.port });
+          await server.listen({ host, port: plan.port, backlog: PHONE_LISTEN_BACKLOG });
           const address = server.server.address();
           const port = typeof address === 'object' && address ? address.port : plan.port;
           this.bound.push({ address: host, port, secure: plan.secure });

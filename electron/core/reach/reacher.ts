@@ -14,7 +14,8 @@ export const CONTACT_ME_CONCURRENCY = 8;
 
 export interface ReachDeps {
   store: Store;
-  throttle: ContactMeThrottle;
+  /** Current throttle (replaced when the technician changes the contact-me settings). */
+  throttle: () => ContactMeThrottle;
   send: typeof sendContactMe;
   now: () => number;
   dlsPort: () => number;
@@ -60,7 +61,7 @@ export class Reacher {
 
   /** A phone called in: its back-off is cleared. */
   noteCallback(mac: string): void {
-    this.deps.throttle.noteCallback(mac);
+    this.deps.throttle().noteCallback(mac);
   }
 
   private async contact(macs: string[], manual: boolean): Promise<ContactOutcome[]> {
@@ -74,7 +75,8 @@ export class Reacher {
   }
 
   private async contactOne(mac: string, manual: boolean): Promise<ContactOutcome> {
-    const { store, throttle } = this.deps;
+    const { store } = this.deps;
+    const throttle = this.deps.throttle();
     const phone = store.phones.get(mac);
     if (!phone?.ip) return { mac, outcome: 'unknown', detail: 'phone has not called in yet: its address is unknown' };
     const decision = throttle.mayContact(mac);

@@ -296,6 +296,8 @@ export const de: Record<MessageKey, string> = {
   'settings.sendSolicited.always': 'Immer',
   'settings.sendSolicited.never': 'Nie',
   'settings.sendSolicitedHint': 'Automatisch sendet es an Firmware ab V3R3, die es versteht.',
+  'settings.contactMeInterval': 'Sekunden zwischen Contact-me je Telefon',
+  'settings.contactMeIntervalHint': 'Telefone ignorieren häufige Contact-me-Anfragen oder stürzen ab; 60 s sind sicher.',
   'settings.adoption': 'Übernahme',
   'settings.adoptAll': 'Jedes anrufende Telefon übernehmen',
   'settings.adoptAllHint': 'Nur auf dem Werktisch oder in einem Netz, in dem nur Ihre Telefone sind.',

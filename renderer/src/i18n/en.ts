@@ -293,6 +293,8 @@ export const en = {
   'settings.sendSolicited.always': 'Always',
   'settings.sendSolicited.never': 'Never',
   'settings.sendSolicitedHint': 'Automatic sends it to firmware from V3R3 on, which understands it.',
+  'settings.contactMeInterval': 'Seconds between contact-me per phone',
+  'settings.contactMeIntervalHint': 'Phones ignore or crash on frequent contact-me; 60 s is safe.',
   'settings.adoption': 'Adoption',
   'settings.adoptAll': 'Adopt every phone that calls',
   'settings.adoptAllHint': 'Only on a bench or a network with nothing but your phones.',

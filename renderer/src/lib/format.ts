@@ -31,7 +31,8 @@ function dateTimeFormat(language: Language): Intl.DateTimeFormat {
 
 /** "3 minutes ago" / "vor 3 Minuten": how fresh a phone's last contact is matters more than the clock time. */
 export function formatRelative(timestamp: number, now: number, language: Language): string {
-  let amount = Math.round((timestamp - now) / 1000);
+  // The UI's clock ticks coarsely: a contact a moment "in the future" is simply now.
+  let amount = Math.round(Math.min(0, timestamp - now) / 1000);
   for (const [unit, perNext] of UNITS) {
     if (Math.abs(amount) < perNext) return relativeFormat(language).format(amount, unit);
     amount = Math.round(amount / perNext);

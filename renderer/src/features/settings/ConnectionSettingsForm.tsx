@@ -31,6 +31,7 @@ function toDraft(settings: SettingsView): Draft {
     bindAddresses: settings.bindAddresses,
     legacyTls: settings.legacyTls,
     sendSolicited: settings.sendSolicited,
+    contactMe: settings.contactMe,
     adoptAll: settings.adoption.adoptAll,
     macs: settings.adoption.macs.join('\n'),
     prefixes: settings.adoption.prefixes.join('\n'),
@@ -63,6 +64,7 @@ export function ConnectionSettingsForm({ settings }: { settings: SettingsView })
       bindAddresses: draft.bindAddresses,
       legacyTls: draft.legacyTls,
       sendSolicited: draft.sendSolicited,
+      contactMe: draft.contactMe,
       adoption: { adoptAll: draft.adoptAll, macs: lines(draft.macs), prefixes: lines(draft.prefixes) },
     });
     notify({ tone: 'success', message: 'notice.settingsSaved' });
@@ -143,6 +145,16 @@ export function ConnectionSettingsForm({ settings }: { settings: SettingsView })
                 {t('settings.sendSolicitedHint')}
               </Text>
             </Stack>
+            <NumberInput
+              label={t('settings.contactMeInterval')}
+              description={t('settings.contactMeIntervalHint')}
+              value={draft.contactMe.minIntervalMs / 1000}
+              onChange={(value) => patch({ contactMe: { ...draft.contactMe, minIntervalMs: Math.round(Number(value) * 1000) } })}
+              min={1}
+              max={86400}
+              w={220}
+              data-testid="settings-contact-me-interval"
+            />
           </Stack>
         </Card>
 
