@@ -14,8 +14,11 @@ stage() {
 
 stage typecheck npm run -s typecheck
 stage lint npx eslint .
+stage format npx prettier --check .
 stage unit npx vitest run --reporter=default --reporter=json --outputFile.json=reports/unit.json
 stage build npm run -s build
+# The sandboxed preload must be CommonJS (Electron cannot load an ESM preload there).
+stage preload-cjs node -e "const s=require('fs').readFileSync('dist/electron/preload/index.cjs','utf8'); if(/^\s*(import|export)\s/m.test(s)) process.exit(1)"
 stage builder-config node test/support/validate-electron-builder.cjs electron-builder.yml
 stage e2e npx vitest run --config vitest.e2e.config.ts --reporter=default --reporter=json --outputFile.json=reports/e2e.json
 

@@ -3,6 +3,7 @@ import type { AppEvent } from '../../shared/events.js';
 import { DCMP_URL_ITEM } from '../../shared/protocol.js';
 import { createFleet, type Fleet } from '../sim/fleet.js';
 import { SimPhone } from '../sim/phone.js';
+import { until } from '../support/wait.js';
 import { freePort, startTestCore, type TestCore } from '../support/core-harness.js';
 
 /**
@@ -33,13 +34,6 @@ function simPhone(ip: string, mac: string, options: Partial<ConstructorParameter
   return phone;
 }
 
-async function until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const stateOf = (id: string): string | undefined => core?.core.store.jobs.get(id)?.state;
 

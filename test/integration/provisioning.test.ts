@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { WpiItem } from '../../shared/protocol.js';
 import { createFleet, type Fleet } from '../sim/fleet.js';
 import { SimPhone } from '../sim/phone.js';
+import { until } from '../support/wait.js';
 import { startTestCore, type TestCore } from '../support/core-harness.js';
 
 /**
@@ -29,13 +30,6 @@ function phoneAt(ip: string, mac: string, options: Partial<ConstructorParameters
   return phone;
 }
 
-async function until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 function jobOf(id: string) {
   const job = core?.core.store.jobs.get(id);
