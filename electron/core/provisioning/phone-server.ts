@@ -45,6 +45,8 @@ export const PHONE_BODY_LIMIT = 1024 * 1024;
 export const PHONE_REQUEST_TIMEOUT_MS = 30_000;
 export const PHONE_HEADERS_TIMEOUT_MS = 15_000;
 export const PHONE_MAX_HEADER_BYTES = 16 * 1024;
+/** How often slow requests are checked against the timeouts above. */
+export const PHONE_TIMEOUT_CHECK_MS = 1_000;
 
 /**
  * The phone-facing HTTP(S) listener. Replies are strings, so fastify always sends
@@ -52,6 +54,13 @@ export const PHONE_MAX_HEADER_BYTES = 16 * 1024;
  */
 export function buildPhoneServer(options: PhoneServerOptions): FastifyInstance {
   const tls = options.tls;
+  const httpLimits = {
+    maxHeaderSize: PHONE_MAX_HEADER_BYTES,
+    headersTimeout: PHONE_HEADERS_TIMEOUT_MS,
+    requestTimeout: PHONE_REQUEST_TIMEOUT_MS,
+    // Node checks the two timeouts only this often (default 30 s, which doubles them).
+    connectionsCheckingInterval: PHONE_TIMEOUT_CHECK_MS,
+  };
   const app = Fastify({
     logger: false,
     bodyLimit: PHONE_BODY_LIMIT,
@@ -67,8 +76,14 @@ export function buildPhoneServer(options: PhoneServerOptions): FastifyInstance {
       if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
       else socket.destroy();
     },
-    http: { maxHeaderSize: PHONE_MAX_HEADER_BYTES, headersTimeout: PHONE_HEADERS_TIMEOUT_MS },
-    ...(tls ? { https: phoneTlsOptions(tls.key, tls.cert, tls.legacy) } : {}),
+    // A URL the router cannot decode (`/%zz`): the same small 400 and log line as other refusals.
+    frameworkErrors: (error: { code?: string; message: string }, req: FastifyRequest, reply: FastifyReply) => {
+      options.handlers.log('warn', `${req.ip}: ${req.method} ${req.url.slice(0, 200)} rejected with 400 (${error.code ?? error.message})`);
+      return reply.code(400).type('text/plain').send('Bad Request');
+    },
+    http: httpLimits,
+    // fastify hands `http` only to a plain HTTP server: the HTTPS server needs the limits here.
+    ...(tls ? { https: { ...phoneTlsOptions(tls.key, tls.cert, tls.legacy), ...httpLimits } } : {}),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
 
   const { handlers } = options;
@@ -116,6 +131,14 @@ export function buildPhoneServer(options: PhoneServerOptions): FastifyInstance {
   app.addHook('onReady', async () => {
     app.server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: import('node:net').Socket) => {
       handlers.log('warn', `${socket.remoteAddress ?? '?'}: TLS handshake failed (${err.code ?? err.message})`);
+    });
+    // Node answers an unknown `Expect` with 417 on its own; with a listener it is logged too.
+    app.server.on('checkExpectation', (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
+      handlers.log(
+        'warn',
+        `${req.socket.remoteAddress ?? '?'}: ${req.method ?? '?'} with Expect "${String(req.headers.expect).slice(0, 60)}" rejected with 417`,
+      );
+      res.writeHead(417, { 'Content-Type': 'text/plain', 'Content-Length': '0', Connection: 'close' }).end();
     });
   });
   return app;

@@ -17,6 +17,11 @@ export const FLOW_LIMITS = {
   maxFragments: 2000,
   /** Items of one (assembled) phone reply. */
   maxItems: 20000,
+  /**
+   * Characters (item names and values) of one assembled reply: without it, 2,000 fragments of
+   * one 1 MB item each pile up 2 GB in memory. A full ReadAllItems is ~20 kB.
+   */
+  maxChars: 8 * 1024 * 1024,
 } as const;
 
 /** A job the engine may serve in this interaction. */
@@ -75,6 +80,8 @@ export interface FlowState {
   fragments: number;
   /** Items of a fragmented reply received so far. */
   partial: WpiItem[];
+  /** Characters of `partial` (names and values), checked against FLOW_LIMITS.maxChars. */
+  partialChars?: number;
   /** What the service sent last and awaits a reply-to for. */
   step: Step | null;
   /** Jobs already tried in this flow; never tried twice in one interaction. */
@@ -236,16 +243,20 @@ function handleReply(input: MessageInput, policy: EnginePolicy): Decision {
   if (flow.partial.length + message.items.length > FLOW_LIMITS.maxItems) {
     return failStep(flow, message.nonce, phone, policy, `reply exceeds ${FLOW_LIMITS.maxItems} items`, true);
   }
+  const partialChars = (flow.partialChars ?? 0) + message.items.reduce((n, i) => n + i.name.length + i.value.length, 0);
+  if (partialChars > FLOW_LIMITS.maxChars) {
+    return failStep(flow, message.nonce, phone, policy, `reply exceeds ${FLOW_LIMITS.maxChars} characters`, true);
+  }
   if (message.fragment === 'next') {
     const fragments = flow.fragments + 1;
     if (fragments > FLOW_LIMITS.maxFragments) {
       return failStep(flow, message.nonce, phone, policy, `reply exceeds ${FLOW_LIMITS.maxFragments} fragments`, true);
     }
     const partial = flow.partial.concat(message.items);
-    return { reply: { nonce: message.nonce, action: 'GetNextFragment' }, flow: { ...flow, partial, fragments }, effects: [] };
+    return { reply: { nonce: message.nonce, action: 'GetNextFragment' }, flow: { ...flow, partial, partialChars, fragments }, effects: [] };
   }
   const items = flow.partial.concat(message.items);
-  const done: FlowState = { ...flow, partial: [], fragments: 0, step: null };
+  const done: FlowState = { ...flow, partial: [], partialChars: 0, fragments: 0, step: null };
   const status = message.status ?? 'accepted';
   const effects: Effect[] = [];
 
@@ -363,7 +374,7 @@ function failStep(flow: FlowState, nonce: string, phone: PhoneContext, policy: E
   const jobId = flow.step && 'jobId' in flow.step ? flow.step.jobId : null;
   if (jobId) effects.push({ type: 'job-failed', jobId, reason: why, results: [] });
   if (stop) return cleanUp(nonce, null, effects);
-  return next({ ...flow, step: null, partial: [], fragments: 0 }, nonce, phone, policy, effects);
+  return next({ ...flow, step: null, partial: [], partialChars: 0, fragments: 0 }, nonce, phone, policy, effects);
 }
 
 function handlePhoneCleanUp(input: MessageInput): Decision {

@@ -20,6 +20,12 @@ import { WpiParseError } from './errors.js';
 
 const DECLARATION = /<!\s*(DOCTYPE|ENTITY|ELEMENT|ATTLIST)/i;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/**
+ * A nonce the reply can echo verbatim (§3.5). Control characters are dropped or normalised by
+ * XML, U+FFFE/FFFF and lone surrogates are not XML at all, and xmlbuilder2 writes `&…;`
+ * unescaped (as an entity reference); real phones send 23–32 hex digits.
+ */
+const ECHOABLE_NONCE = /^(?:[^\u0000-\u001F\u007F&\uD800-\uDFFF\uFFFE\uFFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF]){1,256}$/;
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -57,13 +63,20 @@ export function parsePhoneMessage(body: Buffer | string): PhoneMessage {
   }
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
+    // clip: for deep nesting the validator's message lists every open tag (megabytes of log).
+    throw new WpiParseError('not-well-formed', `XML is not well-formed: ${clip(valid.err.msg)} (line ${valid.err.line})`, sniffNonce(xml));
+  }
+  let doc: Node;
+  try {
+    doc = parser.parse(xml) as Node;
+  } catch (error) {
+    // Well-formed but refused by the parser's own guards (nesting depth, `__proto__` names).
     throw new WpiParseError(
       'not-well-formed',
-      `XML is not well-formed: ${valid.err.msg} (line ${valid.err.line})`,
+      `XML refused: ${clip(error instanceof Error ? error.message : String(error))}`,
       sniffNonce(xml),
     );
   }
-  const doc = parser.parse(xml) as Node;
   const root = child(doc, 'WorkpointMessage');
   if (!isNode(root)) {
     const seen = Object.keys(doc).filter((k) => !k.startsWith('?'));
@@ -74,6 +87,9 @@ export function parsePhoneMessage(body: Buffer | string): PhoneMessage {
 
   const nonce = attr(message, 'nonce')?.trim();
   if (!nonce) throw new WpiParseError('missing-nonce', 'Message has no nonce');
+  if (!ECHOABLE_NONCE.test(nonce)) {
+    throw new WpiParseError('bad-attribute', `nonce "${clip(nonce)}" cannot be echoed (control characters, "&" or over 256 characters)`);
+  }
 
   const reasonNode = child(message, 'ReasonForContact');
   const reasonText = text(reasonNode).trim();

@@ -1,0 +1,226 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { BUSY_RETRY_MS, FLOW_IDLE_TIMEOUT_MS } from '../../electron/core/provisioning/service.js';
+import type { SettingsData } from '../../electron/core/settings/settings.js';
+import type { ActionAnswer } from '../sim/flow.js';
+import { SimPhone, type SimPhoneOptions } from '../sim/phone.js';
+import type { DlsMessage } from '../sim/wire.js';
+import { startTestCore, type TestCore } from '../support/core-harness.js';
+
+/**
+ * Phones that misbehave the way real ones do: power lost between receiving WriteItems and
+ * answering, contact-me ignored (contact gap), a call that does not end. Every job must end up in
+ * a state that says what is going on, and finish once the phone is back. Subnets 127.0.48–49.
+ */
+
+/**
+ * A phone that can lose power right after receiving a WriteItems, before applying or answering
+ * it. The hook sits on the simulator's private action handler, wrapped from this subclass.
+ */
+class PowerCutPhone extends SimPhone {
+  /** Set to cut the power at the next WriteItems. */
+  cutOnNextWrite = false;
+  /** The WriteItems messages that never got an answer. */
+  readonly unanswered: DlsMessage[] = [];
+
+  constructor(options: SimPhoneOptions) {
+    super(options);
+    const self = this as unknown as { handle(message: DlsMessage): Promise<ActionAnswer> };
+    const handle = self.handle.bind(this);
+    self.handle = async (message) => {
+      if (message.action !== 'WriteItems' || !this.cutOnNextWrite) return handle(message);
+      this.cutOnNextWrite = false;
+      this.unanswered.push(message);
+      // Nothing applied, nothing answered: the connection just drops.
+      return { disconnect: true };
+    };
+  }
+}
+
+let core: TestCore | null = null;
+const phones: SimPhone[] = [];
+/** Added to the core's clock, to step over back-offs and timeouts without waiting for them. */
+let skew = 0;
+
+afterEach(async () => {
+  await Promise.all(phones.splice(0).map((p) => p.stop()));
+  await core?.stop();
+  core = null;
+  skew = 0;
+});
+
+async function startCore(settings: Partial<SettingsData>, reachIntervalMs = 200): Promise<TestCore> {
+  core = await startTestCore(
+    {
+      adoption: { adoptAll: true, macs: [], prefixes: [] },
+      contactMe: { minIntervalMs: 1000, callbackTimeoutMs: 120_000, maxAttempts: 3 },
+      ...settings,
+    },
+    { now: () => Date.now() + skew, reachIntervalMs },
+  );
+  return core;
+}
+
+function phoneAt<T extends SimPhone>(make: (o: SimPhoneOptions) => T, ip: string, mac: string, options: Partial<SimPhoneOptions> = {}): T {
+  if (!core) throw new Error('core not started');
+  const phone = make({ mac, ip, server: { host: '127.0.0.1', port: core.port }, contactMePort: 0, rebootDelayMs: 50, ...options });
+  phones.push(phone);
+  return phone;
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function job(id: string) {
+  const found = core?.core.store.jobs.get(id);
+  if (!found) throw new Error(`no job ${id}`);
+  return found;
+}
+
+async function writeJob(mac: string, value: string): Promise<string> {
+  if (!core) throw new Error('core not started');
+  const { jobs } = await core.core.handlers['jobs.create']({ macs: [mac], kind: 'write-items', items: [{ name: 'sntp-addr', value }] });
+  return (jobs[0] as { id: string }).id;
+}
+
+/** A human reason: a sentence, not a code, an id or "undefined". */
+function expectHumanReason(reason: string | null, pattern: RegExp): void {
+  expect(reason).toMatch(pattern);
+  expect(reason).not.toMatch(/undefined|null|\[object/);
+  expect((reason ?? '').split(' ').length).toBeGreaterThanOrEqual(4);
+}
+
+describe('phone faults', () => {
+  it('power lost after WriteItems: the job waits with a reason while the phone is off, and is done once it is back', async () => {
+    // The core's timer is off here: the test steps the idle timeout itself.
+    await startCore({}, 3_600_000);
+    const mac = '00:1A:E8:48:00:01';
+    const phone = phoneAt((o) => new PowerCutPhone(o), '127.0.48.1', mac);
+    await phone.start();
+    await phone.waitForIdle();
+    const before = phone.value('sntp-addr');
+
+    phone.cutOnNextWrite = true;
+    const cut = phone.nextFlowEnd();
+    const id = await writeJob(mac, 'after-the-outage.example.net');
+    const end = await cut;
+    expect(end).toMatchObject({ reason: 'solicited', outcome: 'disconnected' });
+    expect(phone.unanswered).toHaveLength(1);
+    // Sent, unanswered: the job is running; the phone has not applied anything.
+    expect(job(id)).toMatchObject({ state: 'running', attempts: 1 });
+    expect(phone.value('sntp-addr')).toBe(before);
+    await phone.stop();
+
+    // The phone stays off past the idle timeout: the interaction is dropped, the job waits again.
+    skew += FLOW_IDLE_TIMEOUT_MS + 1_000;
+    core!.core.service.expireFlows();
+    expect(job(id).state).toBe('waiting-for-phone');
+    expectHumanReason(job(id).reason, /stopped answering mid-interaction/);
+    expect(core!.core.service.flows.forMac(mac)).toBeNull();
+
+    // Power is back: the start-up brings the job along, and it is done.
+    await phone.start();
+    await until(() => job(id).state === 'done', 'job done after the phone came back');
+    expect(job(id)).toMatchObject({ state: 'done', attempts: 2, reason: null });
+    expect(job(id).results).toEqual([{ name: 'sntp-addr', value: 'after-the-outage.example.net', status: 'accepted' }]);
+    expect(phone.value('sntp-addr')).toBe('after-the-outage.example.net');
+    expect(core!.core.store.inventory.get(mac, 'sntp-addr')?.value).toBe('after-the-outage.example.net');
+    expect(phone.violations).toEqual([]);
+    expect(core!.invalidSentMessages()).toEqual([]);
+  }, 30_000);
+
+  it('power lost after WriteItems and back at once: the new start-up re-queues the job and finishes it', async () => {
+    await startCore({});
+    const mac = '00:1A:E8:48:00:02';
+    const phone = phoneAt((o) => new PowerCutPhone(o), '127.0.48.2', mac);
+    await phone.start();
+    await phone.waitForIdle();
+
+    phone.cutOnNextWrite = true;
+    const cut = phone.nextFlowEnd();
+    const id = await writeJob(mac, 'quick-reboot.example.net');
+    expect((await cut).outcome).toBe('disconnected');
+    expect(job(id).state).toBe('running');
+    // Reboot well inside the idle timeout: the open interaction is abandoned by the new start-up.
+    await phone.stop();
+    await phone.start();
+    await until(() => job(id).state === 'done', 'job done after the reboot');
+    expect(job(id)).toMatchObject({ attempts: 2, reason: null });
+    expect(phone.value('sntp-addr')).toBe('quick-reboot.example.net');
+    expect(core!.core.service.flows.size).toBe(0);
+    expect(phone.violations).toEqual([]);
+  }, 30_000);
+
+  it('a phone that ignores contact-me: the job waits for the phone with a reason, without flooding it', async () => {
+    await startCore({});
+    const mac = '00:1A:E8:48:00:03';
+    // Contact gap of an hour: the first contact-me is honoured, every later one ignored.
+    const phone = phoneAt((o) => new SimPhone(o), '127.0.48.3', mac, { contactGapMs: 3_600_000 });
+    await phone.start();
+    await phone.waitForIdle();
+
+    const first = await writeJob(mac, 'first.example.net');
+    await until(() => job(first).state === 'done', 'first job (contact-me honoured)');
+    expect(phone.stats.contactMeIgnored).toBe(0);
+
+    const second = await writeJob(mac, 'second.example.net');
+    // maxAttempts 3, 1 s apart with back-off: three ignored contact-mes, then the reacher gives up.
+    await until(() => /no callback after 3 contact-me requests/.test(job(second).reason ?? ''), 'give-up reason', 20_000);
+    expect(job(second).state).toBe('waiting-for-phone');
+    expectHumanReason(job(second).reason, /the job runs at the phone's next contact or poll/);
+    expect(phone.stats.contactMeIgnored).toBe(3);
+    const received = phone.stats.contactMeReceived;
+    expect(received).toBe(4);
+    // Given up means given up: no more contact-mes, even after a while.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(phone.stats.contactMeReceived).toBe(received);
+    expect(phone.value('sntp-addr')).toBe('first.example.net');
+
+    // The phone calls in on its own (a reboot): the waiting job is done at once.
+    await phone.boot();
+    expect(job(second)).toMatchObject({ state: 'done', reason: null });
+    expect(phone.value('sntp-addr')).toBe('second.example.net');
+    expect(phone.violations).toEqual([]);
+  }, 40_000);
+
+  it('a phone that stays in a call: the job waits busy with a reason, is retried after the back-off, and is done after the call', async () => {
+    await startCore({});
+    const mac = '00:1A:E8:48:00:04';
+    // V3R1 does not honour send-solicited: only the service's retries can bring the job through.
+    const phone = phoneAt((o) => new SimPhone(o), '127.0.48.4', mac, { busy: true, contactGapMs: 0, softwareVersion: 'V3 R1.41.1' });
+    await phone.start();
+    await phone.waitForIdle();
+
+    const id = await writeJob(mac, 'after-the-call.example.net');
+    await until(() => job(id).state === 'waiting-busy', 'busy refusal');
+    expectHumanReason(job(id).reason, /phone in a call/);
+    expect(job(id).attempts).toBe(1);
+    const flows = phone.stats.flows;
+    // Backed off: nothing is sent during the busy retry interval.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(phone.stats.flows).toBe(flows);
+    expect(job(id).state).toBe('waiting-busy');
+
+    // After the back-off the service tries again; the phone is still in the call.
+    skew += BUSY_RETRY_MS + 1_000;
+    await until(() => job(id).attempts === 2 && job(id).state === 'waiting-busy', 'second busy refusal');
+    expectHumanReason(job(id).reason, /phone in a call/);
+    expect(phone.value('sntp-addr')).not.toBe('after-the-call.example.net');
+
+    // The call ends; at the next retry the write goes through.
+    phone.setBusy(false);
+    skew += BUSY_RETRY_MS + 1_000;
+    await until(() => job(id).state === 'done', 'job done after the call');
+    expect(job(id)).toMatchObject({ attempts: 3, reason: null });
+    expect(phone.value('sntp-addr')).toBe('after-the-call.example.net');
+    // No CleanUp offered send-solicited to this firmware, and the phone saw no protocol breach.
+    const sent = core!.core.store.exchanges.list({ limit: 100 }).map((e) => core!.core.store.exchanges.get(e.id)?.responseXml ?? '');
+    expect(sent.some((xml) => xml.includes('send-solicited'))).toBe(false);
+    expect(phone.violations).toEqual([]);
+    expect(core!.invalidSentMessages()).toEqual([]);
+  }, 40_000);
+});
