@@ -8,6 +8,11 @@ export interface OpenFlow {
   touchedAt: number;
 }
 
+/** A phone has one interaction at a time; a few per address covers NAT and phones behind one IP. */
+export const MAX_FLOWS_PER_PEER = 8;
+/** Every open flow may buffer a fragmented reply: bound the total, oldest dropped first. */
+export const MAX_OPEN_FLOWS = 5000;
+
 /**
  * Open interactions in memory. They are short-lived (seconds); after a crash the phone simply
  * starts a new flow and interrupted jobs are re-queued from the database.
@@ -45,11 +50,32 @@ export class FlowRegistry {
     return sessionId ? (this.bySession.get(sessionId) ?? null) : null;
   }
 
-  put(open: OpenFlow): void {
+  /** Stores the flow; returns flows dropped to stay within the limits (their jobs need re-queuing). */
+  put(open: OpenFlow): OpenFlow[] {
     const previous = this.byMac.get(open.flow.mac);
     if (previous && previous !== open.sessionId) this.bySession.delete(previous);
+    // Re-inserting keeps the Map in least-recently-touched order, which eviction relies on.
+    this.bySession.delete(open.sessionId);
     this.bySession.set(open.sessionId, open);
     this.byMac.set(open.flow.mac, open.sessionId);
+    return [...this.evictSamePeer(open.peer), ...this.evictOldest()];
+  }
+
+  private evictSamePeer(peer: string): OpenFlow[] {
+    const same = [...this.bySession.values()].filter((o) => o.peer === peer);
+    const dropped = same.slice(0, Math.max(0, same.length - MAX_FLOWS_PER_PEER));
+    for (const o of dropped) this.remove(o.sessionId);
+    return dropped;
+  }
+
+  private evictOldest(): OpenFlow[] {
+    const dropped: OpenFlow[] = [];
+    for (const o of this.bySession.values()) {
+      if (this.bySession.size - dropped.length <= MAX_OPEN_FLOWS) break;
+      dropped.push(o);
+    }
+    for (const o of dropped) this.remove(o.sessionId);
+    return dropped;
   }
 
   remove(sessionId: string): void {

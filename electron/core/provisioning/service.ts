@@ -89,7 +89,9 @@ export class ProvisioningService {
 
     if (decision.flow) {
       const sessionId = !first && open ? open.sessionId : this.deps.token();
-      this.flows.put({ sessionId, flow: decision.flow, peer: req.peer, touchedAt: started });
+      for (const dropped of this.flows.put({ sessionId, flow: decision.flow, peer: req.peer, touchedAt: started })) {
+        if (dropped.flow.step) this.requeueRunning(dropped.flow.mac, 'too many open interactions: this one was dropped');
+      }
       if (sessionId !== open?.sessionId) response.session = { set: sessionId };
     } else if (open && !first) {
       this.flows.remove(open.sessionId);
