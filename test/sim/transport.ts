@@ -40,7 +40,45 @@ interface RequestSpec {
   agent?: http.Agent;
 }
 
+/** One finished request as `observeRequests` reports it (ms from `request()` to the whole answer). */
+export interface RequestTiming {
+  method: 'GET' | 'POST';
+  localAddress: string;
+  ms: number;
+  error?: string;
+}
+
+let requestObserver: ((timing: RequestTiming) => void) | undefined;
+
+/** Process-wide, off by default: benchmarks time every request of a fleet through this. */
+export function observeRequests(observer: ((timing: RequestTiming) => void) | undefined): void {
+  requestObserver = observer;
+}
+
 function request(spec: RequestSpec, limits: RequestLimits): Promise<HttpReply> {
+  const observer = requestObserver;
+  if (!observer) return send(spec, limits);
+  const started = performance.now();
+  const report = (error?: unknown): void =>
+    observer({
+      method: spec.method,
+      localAddress: limits.localAddress,
+      ms: performance.now() - started,
+      ...(error === undefined ? {} : { error: error instanceof Error ? error.message : String(error) }),
+    });
+  return send(spec, limits).then(
+    (reply) => {
+      report();
+      return reply;
+    },
+    (error: unknown) => {
+      report(error);
+      throw error;
+    },
+  );
+}
+
+function send(spec: RequestSpec, limits: RequestLimits): Promise<HttpReply> {
   const secure = spec.url.protocol === 'https:';
   const options: https.RequestOptions = {
     method: spec.method,

@@ -3,7 +3,7 @@ import { FlowRegistry, MAX_FLOWS_PER_PEER, MAX_OPEN_FLOWS, type OpenFlow } from 
 import type { FlowState } from '../../electron/core/wpi/engine.js';
 
 function open(sessionId: string, mac: string, peer: string, touchedAt = 0): OpenFlow {
-  const flow: FlowState = { mac, maxItems: -1, steps: 1, fragments: 0, chars: 0, partial: [], step: null, tried: [], needReadAll: false, busy: false, ended: false } as FlowState;
+  const flow: FlowState = { mac, maxItems: -1, steps: 1, fragments: 0, partial: [], step: null, tried: [], needReadAll: false, busy: false, ended: false };
   return { sessionId, flow, peer, touchedAt };
 }
 
