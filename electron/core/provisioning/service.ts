@@ -141,11 +141,10 @@ export class ProvisioningService {
     const now = this.deps.now();
     // A phone answering a solicited contact or calling after a call ended gets its busy jobs again.
     const jobs = this.runnableJobs(mac, adopted, now, message.reason !== 'reply-to');
-    const awaited = store.jobs.awaitedFor(mac).map((j) => ({
-      id: j.id,
-      kind: j.kind,
-      ...(j.expectVersion ? { expectVersion: j.expectVersion } : {}),
-    }));
+    const awaited = store.jobs.awaitedFor(mac).map((j) => {
+      const fileName = deployedFileName(j.items);
+      return { id: j.id, kind: j.kind, ...(j.expectVersion ? { expectVersion: j.expectVersion } : {}), ...(fileName ? { fileName } : {}) };
+    });
     return {
       inventoryComplete: phone?.inventoryComplete ?? false,
       ...(phone?.softwareVersion ? { storedSoftwareVersion: phone.softwareVersion } : {}),
@@ -283,6 +282,20 @@ export class ProvisioningService {
     changed: Set<string>,
   ): void {
     if (this.deps.store.jobs.transition(id, state, { ...patch, updatedAt: this.deps.now() })) changed.add(id);
+  }
+}
+
+/** `file-name`, or the last path segment of `file-https-base-url` (which holds the full URL, p. 53). */
+function deployedFileName(items: readonly WpiItem[]): string | undefined {
+  const name = items.find((i) => i.name === 'file-name')?.value;
+  if (name) return name;
+  const url = items.find((i) => i.name === 'file-https-base-url')?.value;
+  const last = url?.replace(/[?#].*$/, '').split('/').pop();
+  if (!last) return undefined;
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
   }
 }
 

@@ -38,6 +38,8 @@ export interface AwaitedJob {
   kind: JobKind;
   /** software-deployment: the version the phone should come back with (file-sw-version). */
   expectVersion?: string;
+  /** file-deployment: the file name, to match the phone's `file-deployment-name` report. */
+  fileName?: string;
 }
 
 /** What the adapter knows about the phone when a message arrives. */
@@ -205,19 +207,27 @@ function settleAwaited(message: PhoneMessage, mac: string, awaited: AwaitedJob[]
           results: [{ name: 'software-version', status: 'failed', value: version ?? '' }],
         });
       }
-    } else if (message.reason === 'status' && job.kind === 'file-deployment') {
-      effects.push(fileStatusEffect(job.id, message.items));
     }
   }
-  if (message.reason === 'status' && !awaited.some((j) => j.kind === 'file-deployment')) {
-    effects.push({ type: 'warning', mac, message: 'status report without a file deployment in progress' });
+  if (message.reason === 'status') {
+    const job = reportedFileJob(message.items, awaited);
+    if (job) effects.push(fileStatusEffect(job.id, message.items));
+    else effects.push({ type: 'warning', mac, message: 'status report without a file deployment in progress' });
   }
   return effects;
 }
 
+/** The file job a `status` report is about: the one with the reported file name, else the oldest. */
+function reportedFileJob(items: readonly WpiItem[], awaited: readonly AwaitedJob[]): AwaitedJob | undefined {
+  const files = awaited.filter((j) => j.kind === 'file-deployment');
+  const name = value(items, 'file-deployment-name');
+  return files.find((j) => name !== undefined && j.fileName === name) ?? files[0];
+}
+
 function fileStatusEffect(jobId: string, items: WpiItem[]): Effect {
-  const results = items.filter((i) => i.name.startsWith('file-deployment-')).map((i) => ({ ...itemRef(i), value: i.value, status: 'accepted' }));
   const status = value(items, 'file-deployment-status');
+  const outcome = status === 'ok' ? 'accepted' : 'failed';
+  const results = items.filter((i) => i.name.startsWith('file-deployment-')).map((i) => ({ ...itemRef(i), value: i.value, status: outcome }));
   if (status === 'ok') return { type: 'job-done', jobId, results };
   return { type: 'job-failed', jobId, reason: `phone reports file deployment ${status ?? 'without a status'}`, results };
 }
