@@ -13,11 +13,12 @@ export interface ListenerConfig {
 }
 
 /**
- * Pending connections the kernel queues before we accept them. Node's default (511) overflows when
- * a whole site boots at once (a power cut, a PoE switch restart): the SYNs beyond it are dropped
- * and those phones retry after 1, 3, 7, 15 s of TCP back-off while the server may sit idle (1,000
- * phones at once on loopback: ~2,500 overflows, the last CleanUp at 13–21 s instead of ~9 s). The
- * OS caps it (Linux `net.core.somaxconn`, 4096 since 5.4; macOS `kern.ipc.somaxconn`, 128).
+ * Connections the kernel queues until we accept them. Node's default (511) overflows when a whole
+ * site boots at once (power cut, PoE switch restart): further SYNs are dropped and those phones
+ * retry only after 1, 3, 7, 15 s of TCP back-off, while the server may already sit idle. In
+ * `npm run bench` (1,000 phones at once) the default gave ~1,300 listen overflows per burst and
+ * the do-nothing floor server took ~5 s to the last CleanUp instead of ~3 s. The OS caps it (Linux
+ * `net.core.somaxconn`, 4096 since 5.4; macOS `kern.ipc.somaxconn`, 128 by default).
  */
 export const PHONE_LISTEN_BACKLOG = 4096;
 
@@ -40,10 +41,7 @@ export class PhoneListeners {
   async start(config: ListenerConfig): Promise<BoundListener[]> {
     await this.stop();
     const hosts = config.bindAddresses.length ? config.bindAddresses : ['0.0.0.0'];
-    const plans = [
-      { secure: true, port: config.httpsPort },
-      ...(config.httpPort > 0 ? [{ secure: false, port: config.httpPort }] : []),
-    ];
+    const plans = [{ secure: true, port: config.httpsPort }, ...(config.httpPort > 0 ? [{ secure: false, port: config.httpPort }] : [])];
     try {
       for (const host of hosts) {
         for (const plan of plans) {

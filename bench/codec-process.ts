@@ -1,0 +1,84 @@
+/**
+ * Codec alone, in its own process: the service's parser and builder on exactly the messages of one
+ * benchmark phone (start-up, the 329-item ReadAllItems reply, the WriteItems reply; ReadAllItems,
+ * the 40-item WriteItems, CleanUp), so the report can say how much of the server's time is XML.
+ */
+import { performance } from 'node:perf_hooks';
+import { buildServiceMessage } from '../electron/core/wpi/build.js';
+import { parsePhoneMessage } from '../electron/core/wpi/parse.js';
+import type { ServiceMessage, WpiItem } from '../shared/protocol.js';
+import { newNonce } from '../test/sim/flow.js';
+import { BASIC_ITEM_NAMES, loadFixtureItems, withIdentity } from '../test/sim/items.js';
+import { serializeMessage } from '../test/sim/wire.js';
+import { serveParent } from './lib/ipc.js';
+import { benchProfile } from './lib/profile.js';
+
+interface CodecCase {
+  name: string;
+  kind: 'parse' | 'build';
+  items: number;
+  bytes: number;
+  run: () => unknown;
+}
+
+function cases(): CodecCase[] {
+  const nonce = newNonce();
+  const items = withIdentity(loadFixtureItems(), {
+    mac: '00:1A:E8:10:00:01',
+    contactMeUri: 'http://127.0.60.1:8085/contact_dls.html/ContactDLS',
+    e164: '493012345678',
+    model: 'OpenStage 60',
+    softwareVersion: 'V3 R1.41.1',
+  });
+  const basic: WpiItem[] = [];
+  for (const name of BASIC_ITEM_NAMES) {
+    const item = items.find((i) => i.name === name && i.index === undefined);
+    if (item) basic.push(item);
+    if (name === 'e164') basic.push({ name: 'user-pwd-unicode', value: '', status: 'failed' });
+  }
+  const [startUp] = serializeMessage(nonce, -1, { reason: 'start-up', items: basic });
+  const readAll = serializeMessage(nonce, -1, { reason: 'reply-to', action: 'ReadAllItems', status: 'accepted', items });
+  if (readAll.length !== 1) throw new Error('ReadAllItems reply unexpectedly fragmented');
+  const [writeReply] = serializeMessage(nonce, -1, { reason: 'reply-to', action: 'WriteItems', status: 'accepted', items: [] });
+  const profile = benchProfile();
+  const parseCase = (name: string, xml: string, count: number): CodecCase => {
+    const body = Buffer.from(xml, 'utf8');
+    return { name, kind: 'parse', items: count, bytes: body.length, run: () => parsePhoneMessage(body) };
+  };
+  const buildCase = (name: string, msg: ServiceMessage): CodecCase => ({
+    name,
+    kind: 'build',
+    items: msg.items?.length ?? 0,
+    bytes: Buffer.byteLength(buildServiceMessage(msg)),
+    run: () => buildServiceMessage(msg),
+  });
+  return [
+    parseCase('parse start-up', startUp, basic.length),
+    parseCase('parse reply ReadAllItems', readAll[0], items.length),
+    parseCase('parse reply WriteItems', writeReply, 0),
+    buildCase('build ReadAllItems', { nonce, action: 'ReadAllItems' }),
+    buildCase('build WriteItems', { nonce, action: 'WriteItems', items: profile }),
+    buildCase('build CleanUp', { nonce, action: 'CleanUp' }),
+  ];
+}
+
+function measure(c: CodecCase, budgetMs: number) {
+  // Warm-up: let the JIT settle before timing.
+  const warmEnd = performance.now() + Math.min(300, budgetMs / 3);
+  while (performance.now() < warmEnd) c.run();
+  let n = 0;
+  const t0 = performance.now();
+  let t1 = t0;
+  while (t1 - t0 < budgetMs) {
+    for (let i = 0; i < 20; i++) c.run();
+    n += 20;
+    t1 = performance.now();
+  }
+  const usPerOp = ((t1 - t0) * 1000) / n;
+  return { name: c.name, kind: c.kind, items: c.items, bytes: c.bytes, iterations: n, usPerOp, opsPerSec: 1e6 / usPerOp };
+}
+
+serveParent({
+  run: ({ budgetMs }: { budgetMs: number }) => ({ pid: process.pid, results: cases().map((c) => measure(c, budgetMs)) }),
+  exit: () => ({ ok: true }),
+});
