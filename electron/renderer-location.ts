@@ -5,9 +5,7 @@ import { pathToFileURL } from 'node:url';
  * "is this URL our renderer?", so the answer is computed in one place (and without importing
  * electron, so it is unit-testable).
  */
-export type RendererLocation =
-  | { kind: 'file'; file: string; url: string }
-  | { kind: 'dev'; url: string; origin: string };
+export type RendererLocation = { kind: 'file'; file: string; url: string } | { kind: 'dev'; url: string; origin: string };
 
 /** `devUrl` is electron-vite's ELECTRON_RENDERER_URL; pass it only for unpackaged runs. */
 export function rendererLocation(indexFile: string, devUrl: string | undefined): RendererLocation {

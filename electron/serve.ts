@@ -34,7 +34,9 @@ async function main(): Promise<void> {
   const ui = await startUiApi({ handlers: core.handlers, events: core.events, rendererDir: join(here, '..', 'dist', 'renderer') });
   const info = core.info();
   console.log(`Fieldstage ${info.version} (browser mode), data in ${dataDir}`);
-  console.log(`Phones call https://<this laptop>:${info.phonePort}/DeploymentService/LoginService; addresses: ${info.addresses.join(', ') || 'none found'}`);
+  console.log(
+    `Phones call https://<this laptop>:${info.phonePort}/DeploymentService/LoginService; addresses: ${info.addresses.join(', ') || 'none found'}`,
+  );
   console.log(`Certificate SHA-256 ${info.certificateFingerprint}`);
   console.log(`READY ${ui.url}`);
 
@@ -53,7 +55,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') console.error(`Fieldstage could not start: the phone port is already in use (${String(error)}). Is another Fieldstage running?`);
+  if (code === 'EADDRINUSE')
+    console.error(`Fieldstage could not start: the phone port is already in use (${String(error)}). Is another Fieldstage running?`);
   else if (code === 'EACCES') console.error(`Fieldstage could not start: no permission to listen on the phone port (${String(error)}).`);
   else console.error('Fieldstage could not start:', error);
   process.exit(1);

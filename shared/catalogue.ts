@@ -22,19 +22,7 @@ export interface CatalogueItem {
 }
 
 export type ItemType =
-  | 'boolean'
-  | 'integer'
-  | 'string'
-  | 'enum'
-  | 'password'
-  | 'hostname'
-  | 'base64'
-  | 'uri'
-  | 'ip'
-  | 'e164'
-  | 'time'
-  | 'other'
-  | 'mac';
+  'boolean' | 'integer' | 'string' | 'enum' | 'password' | 'hostname' | 'base64' | 'uri' | 'ip' | 'e164' | 'time' | 'other' | 'mac';
 
 export const CATALOGUE: readonly CatalogueItem[] = raw as unknown as CatalogueItem[];
 

@@ -22,13 +22,7 @@ export type JobState = (typeof JOB_STATES)[number];
 export const FINAL_JOB_STATES: readonly JobState[] = ['done', 'failed', 'cancelled'];
 
 /** Kinds that change the phone: never sent to a quarantined phone. */
-export const WRITING_JOB_KINDS: readonly JobKind[] = [
-  'write-items',
-  'restart',
-  'factory-reset',
-  'file-deployment',
-  'software-deployment',
-];
+export const WRITING_JOB_KINDS: readonly JobKind[] = ['write-items', 'restart', 'factory-reset', 'file-deployment', 'software-deployment'];
 
 /** Kinds after which the phone reboots: always the last step of an interaction. */
 export const REBOOTING_JOB_KINDS: readonly JobKind[] = ['restart', 'factory-reset', 'software-deployment'];

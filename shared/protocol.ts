@@ -6,15 +6,7 @@
 export const WPI_NAMESPACE = 'http://www.siemens.com/DLS';
 export const XSI_NAMESPACE = 'http://www.w3.org/2001/XMLSchema-instance';
 
-export const REASONS = [
-  'start-up',
-  'local-changes',
-  'inventory-changes',
-  'status',
-  'solicited',
-  'reply-to',
-  'clean-up',
-] as const;
+export const REASONS = ['start-up', 'local-changes', 'inventory-changes', 'status', 'solicited', 'reply-to', 'clean-up'] as const;
 export type Reason = (typeof REASONS)[number];
 
 export const ACTIONS = [

@@ -66,7 +66,9 @@ function checkType(entry: CatalogueItem, value: string): string | null {
     case 'mac':
       return MAC.test(value) ? null : 'must be a MAC address such as 00:1A:E8:12:34:56';
     case 'uri':
-      return value === '' || /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(value) ? null : 'must be a URI such as sip:user@host or https://host/path';
+      return value === '' || /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(value)
+        ? null
+        : 'must be a URI such as sip:user@host or https://host/path';
     default:
       return null;
   }

@@ -30,9 +30,7 @@ describe('factory reset confirmation', () => {
     expect(api.callsOf('jobs.create')).toEqual([]);
 
     fireEvent.click(confirmButton());
-    await waitFor(() =>
-      expect(api.callsOf('jobs.create')).toEqual([{ macs: [MAC], kind: 'factory-reset', items: [] }]),
-    );
+    await waitFor(() => expect(api.callsOf('jobs.create')).toEqual([{ macs: [MAC], kind: 'factory-reset', items: [] }]));
   });
 
   it('sends nothing when cancelled', () => {

@@ -25,8 +25,7 @@ const EXCHANGE: ExchangeView = {
   action: 'ReadAllItems',
   httpStatus: 200,
   note: null,
-  requestXml:
-    '<WorkpointMessage><Message nonce="1"><ItemList><Item name="e164">4711</Item></ItemList></Message></WorkpointMessage>',
+  requestXml: '<WorkpointMessage><Message nonce="1"><ItemList><Item name="e164">4711</Item></ItemList></Message></WorkpointMessage>',
   responseXml: '<DLSMessage><Message nonce="1"><Action>ReadAllItems</Action></Message></DLSMessage>',
 };
 
@@ -35,11 +34,12 @@ function renderApp() {
     'app.info': () => APP_INFO,
     'settings.get': () => settingsView(),
     'settings.update': (patch) =>
-      settingsView({ ...patch, adoption: patch.adoption ?? settingsView().adoption, contactMe: { ...settingsView().contactMe, ...patch.contactMe } }),
-    'phones.list': () => [
-      phoneSummary(),
-      phoneSummary({ mac: 'AAAAAAAAAAAA', adoption: 'quarantined', e164: null, displayName: null }),
-    ],
+      settingsView({
+        ...patch,
+        adoption: patch.adoption ?? settingsView().adoption,
+        contactMe: { ...settingsView().contactMe, ...patch.contactMe },
+      }),
+    'phones.list': () => [phoneSummary(), phoneSummary({ mac: 'AAAAAAAAAAAA', adoption: 'quarantined', e164: null, displayName: null })],
     'phones.items': () => [
       itemView('e164', '302108189656'),
       itemView('contact-me-uri', 'http://192.168.1.4:8085/contact_dls.html/ContactDLS'),
@@ -53,9 +53,7 @@ function renderApp() {
     'jobs.cancel': () => ({ cancelled: true }),
     'exchanges.list': () => [EXCHANGE],
     'exchanges.get': () => EXCHANGE,
-    'discovery.interfaces': () => [
-      { name: 'eth0', address: '192.168.1.2', family: 'IPv4', cidr: '192.168.1.2/24', internal: false },
-    ],
+    'discovery.interfaces': () => [{ name: 'eth0', address: '192.168.1.2', family: 'IPv4', cidr: '192.168.1.2/24', internal: false }],
     'discovery.dhcp': (req) => ({
       url: `https://${req.host}:${req.port ?? 18443}`,
       hex: '0a0b0c',

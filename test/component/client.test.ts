@@ -68,9 +68,7 @@ describe('createBrowserClient', () => {
     const event: AppEvent = { type: 'phone.updated', phone: phoneSummary() };
     const fetch = vi
       .fn<typeof globalThis.fetch>()
-      .mockResolvedValueOnce(
-        streamResponse([`data: ${JSON.stringify(event).slice(0, 20)}`, `${JSON.stringify(event).slice(20)}\n\n`]),
-      )
+      .mockResolvedValueOnce(streamResponse([`data: ${JSON.stringify(event).slice(0, 20)}`, `${JSON.stringify(event).slice(20)}\n\n`]))
       .mockResolvedValue(streamResponse([]));
     const api = createBrowserClient({ token: 't', fetch });
     const received: AppEvent[] = [];

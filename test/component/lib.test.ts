@@ -64,9 +64,7 @@ describe('buildEditorModel', () => {
 
   it('adds catalogue items on request', () => {
     const groups = buildEditorModel({ items, pending: [], includeCatalogue: true, query: '' });
-    expect(
-      groups.find((group) => group.category === 'sip')?.singles.some((single) => single.name === 'sip-transport'),
-    ).toBe(true);
+    expect(groups.find((group) => group.category === 'sip')?.singles.some((single) => single.name === 'sip-transport')).toBe(true);
   });
 });
 

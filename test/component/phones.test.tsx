@@ -18,9 +18,7 @@ async function renderPhones(phones: PhoneSummary[]) {
 
 describe('phones screen', () => {
   it('renders only the visible rows of a thousand phones', async () => {
-    const phones = Array.from({ length: 1000 }, (_, n) =>
-      phoneSummary({ mac: mac(n), e164: String(1000 + n), lastContact: n }),
-    );
+    const phones = Array.from({ length: 1000 }, (_, n) => phoneSummary({ mac: mac(n), e164: String(1000 + n), lastContact: n }));
     await renderPhones(phones);
     const rows = screen.getAllByTestId(/^phone-row-/);
     expect(rows.length).toBeGreaterThan(10);
@@ -54,9 +52,7 @@ describe('phones screen', () => {
   it('updates a row live from phone.updated', async () => {
     const { store } = await renderPhones([phoneSummary({ mac: mac(1), ip: '10.0.0.1' })]);
     // Async act: the virtualiser re-measures after the data changes.
-    await act(async () =>
-      store.getState().handleEvent({ type: 'phone.updated', phone: phoneSummary({ mac: mac(1), ip: '10.0.0.99' }) }),
-    );
+    await act(async () => store.getState().handleEvent({ type: 'phone.updated', phone: phoneSummary({ mac: mac(1), ip: '10.0.0.99' }) }));
     expect(screen.getByTestId(`phone-row-${mac(1)}`).textContent).toContain('10.0.0.99');
   });
 

@@ -87,9 +87,7 @@ describe('sweep slice', () => {
 describe('settings and ui slices', () => {
   it('takes language and theme from settings.changed', () => {
     const store = createAppStore(createFakeApi());
-    store
-      .getState()
-      .handleEvent({ type: 'settings.changed', settings: settingsView({ language: 'de', theme: 'dark' }) });
+    store.getState().handleEvent({ type: 'settings.changed', settings: settingsView({ language: 'de', theme: 'dark' }) });
     expect(store.getState().language).toBe('de');
     expect(store.getState().theme).toBe('dark');
   });

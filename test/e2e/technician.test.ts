@@ -17,7 +17,15 @@ let page: Page;
 const phones: SimPhone[] = [];
 
 function phone(ip: string, mac: string, options: Partial<ConstructorParameters<typeof SimPhone>[0]> = {}): SimPhone {
-  const p = new SimPhone({ mac, ip, server: { host: '127.0.0.1', port: app.phonePort }, contactMePort: 0, contactGapMs: 0, rebootDelayMs: 100, ...options });
+  const p = new SimPhone({
+    mac,
+    ip,
+    server: { host: '127.0.0.1', port: app.phonePort },
+    contactMePort: 0,
+    contactGapMs: 0,
+    rebootDelayMs: 100,
+    ...options,
+  });
   phones.push(p);
   return p;
 }
@@ -59,7 +67,9 @@ describe('technician journey in browser mode', () => {
   it('adopts the selected phones', async () => {
     await byId('select-all-phones').click();
     await byId('adopt-selected').click();
-    await expect.poll(async () => (await app.call('phones.list', {})).every((p) => p.adoption === 'adopted'), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(async () => (await app.call('phones.list', {})).every((p) => p.adoption === 'adopted'), { timeout: 10_000 })
+      .toBe(true);
     await expect.poll(() => byId('status-quarantined').innerText()).toContain('0');
   });
 
@@ -142,7 +152,9 @@ describe('technician journey in browser mode', () => {
     await byId('dhcp-host').fill('192.168.2.19');
     await byId('dhcp-port').fill('18443');
     await byId('dhcp-build').click();
-    await expect.poll(() => byId('dhcp-hex').innerText()).toContain('01075369656d656e73031973646c703a2f2f3139322e3136382e322e31393a3138343433ff');
+    await expect
+      .poll(() => byId('dhcp-hex').innerText())
+      .toContain('01075369656d656e73031973646c703a2f2f3139322e3136382e322e31393a3138343433ff');
     await byId('sweep-targets').fill('127.0.71.0/28');
     await byId('sweep-start').click();
     await expect.poll(() => byId('sweep-status').innerText(), { timeout: 20_000 }).toMatch(/14/);

@@ -34,7 +34,6 @@ function simPhone(ip: string, mac: string, options: Partial<ConstructorParameter
   return phone;
 }
 
-
 const stateOf = (id: string): string | undefined => core?.core.store.jobs.get(id)?.state;
 
 describe('technician operations', () => {
@@ -102,8 +101,13 @@ describe('technician operations', () => {
 
     // From now on contact-me cannot reach the phone, as behind NAT.
     const store = core.core.store;
-    store.phones.upsertContact({ mac, contactMeUri: 'http://127.0.32.250:9/contact_dls.html/ContactDLS', maxItems: -1, lastReason: 'test', at: Date.now() }, 'adopted');
-    const write = (await core.core.handlers['jobs.create']({ macs: [mac], kind: 'write-items', items: [{ name: 'sntp-addr', value: 'polled.example' }] })).jobs[0]!;
+    store.phones.upsertContact(
+      { mac, contactMeUri: 'http://127.0.32.250:9/contact_dls.html/ContactDLS', maxItems: -1, lastReason: 'test', at: Date.now() },
+      'adopted',
+    );
+    const write = (
+      await core.core.handlers['jobs.create']({ macs: [mac], kind: 'write-items', items: [{ name: 'sntp-addr', value: 'polled.example' }] })
+    ).jobs[0]!;
     await until(() => stateOf(write.id) === 'waiting-for-phone', 'contact-me attempt');
     expect(store.jobs.get(write.id)?.reason).toMatch(/contact-me/);
 
@@ -135,7 +139,13 @@ describe('technician operations', () => {
 
   it('a sweep finds exactly the 30 phones of a /24, which then call in; no phone is contacted twice', async () => {
     core = await startTestCore();
-    fleet = createFleet({ count: 30, server: { host: '127.0.0.1', port: core.port }, firstSubnet: 33, contactMePort: 8085, contactGapMs: 0 });
+    fleet = createFleet({
+      count: 30,
+      server: { host: '127.0.0.1', port: core.port },
+      firstSubnet: 33,
+      contactMePort: 8085,
+      contactGapMs: 0,
+    });
     await fleet.startAll({ concurrency: 30 });
     await fleet.waitForIdle(30_000);
     // Forget them: the sweep must bring them back.
@@ -145,16 +155,23 @@ describe('technician operations', () => {
     const unsubscribe = core.core.events.subscribe((e) => events.push(e));
     const { sweepId, total } = await core.core.handlers['discovery.sweepStart']({ targets: '127.0.33.0/24' });
     expect(total).toBe(254);
-    const finished = (): boolean => events.some((e) => e.type === 'sweep.progress' && e.progress.sweepId === sweepId && e.progress.finished);
+    const finished = (): boolean =>
+      events.some((e) => e.type === 'sweep.progress' && e.progress.sweepId === sweepId && e.progress.finished);
     await until(finished, 'sweep report', 30_000);
     const results = events.flatMap((e) => (e.type === 'sweep.result' ? [e.result] : []));
-    const found = results.filter((r) => r.outcome === 'phone').map((r) => r.ip).sort();
+    const found = results
+      .filter((r) => r.outcome === 'phone')
+      .map((r) => r.ip)
+      .sort();
     expect(found).toEqual(fleet.phones.map((p) => p.contactMeUri.replace(/^http:\/\/([\d.]+):.*$/, '$1')).sort());
     await until(() => core!.core.store.phones.list().length === 30, 'phones calling in after the sweep');
 
     // A second sweep right away must not contact any phone again.
     const second = await core.core.handlers['discovery.sweepStart']({ targets: '127.0.33.0/24' });
-    await until(() => events.some((e) => e.type === 'sweep.progress' && e.progress.sweepId === second.sweepId && e.progress.finished), 'second sweep');
+    await until(
+      () => events.some((e) => e.type === 'sweep.progress' && e.progress.sweepId === second.sweepId && e.progress.finished),
+      'second sweep',
+    );
     unsubscribe();
     for (const p of fleet.phones) expect(p.stats.contactMeReceived).toBe(1);
   }, 60_000);

@@ -30,7 +30,6 @@ function phoneAt(ip: string, mac: string, options: Partial<ConstructorParameters
   return phone;
 }
 
-
 function jobOf(id: string) {
   const job = core?.core.store.jobs.get(id);
   if (!job) throw new Error(`no job ${id}`);
@@ -72,10 +71,15 @@ describe('provisioning core with simulated phones', () => {
       { name: 'key-label-unicode', index: i + 1, value: `Key ${i + 1}` },
     ]).flat();
     items.push({ name: 'sntp-addr', value: 'pool.example.net' }, { name: 'display-id-unicode', value: 'Empfang Süd' });
-    const { jobs: [job] } = await core.core.handlers['jobs.create']({ macs: ['00:1A:E8:21:00:01'], kind: 'write-items', items });
+    const {
+      jobs: [job],
+    } = await core.core.handlers['jobs.create']({ macs: ['00:1A:E8:21:00:01'], kind: 'write-items', items });
     await until(() => jobOf(job!.id).state === 'done', 'write job');
 
-    const writes = store.exchanges.list({ limit: 1000 }).map((e) => store.exchanges.get(e.id)!).filter((e) => e.action === 'WriteItems');
+    const writes = store.exchanges
+      .list({ limit: 1000 })
+      .map((e) => store.exchanges.get(e.id)!)
+      .filter((e) => e.action === 'WriteItems');
     expect(writes.length).toBeGreaterThanOrEqual(2);
     for (const w of writes) expect((w.responseXml.match(/<Item /g) ?? []).length).toBeLessThanOrEqual(10);
     expect(phone.value('key-label-unicode', 8)).toBe('Key 8');
@@ -161,10 +165,16 @@ describe('provisioning core with simulated phones', () => {
     const reset = (await core.core.handlers['jobs.create']({ macs: [mac], kind: 'factory-reset', items: [] })).jobs[0]!;
     await until(() => jobOf(reset.id).state === 'done', 'factory reset');
     expect(phone.stats.factoryResets).toBe(1);
-    const sent = core.core.store.exchanges.list({ limit: 100 }).map((e) => core!.core.store.exchanges.get(e.id)!).find((e) => e.action === 'Restart' && e.responseXml.includes('FactoryReset'));
+    const sent = core.core.store.exchanges
+      .list({ limit: 100 })
+      .map((e) => core!.core.store.exchanges.get(e.id)!)
+      .find((e) => e.action === 'Restart' && e.responseXml.includes('FactoryReset'));
     // The reset password is a catalogue secret: the stored log never holds it in clear.
     expect(sent?.responseXml).toContain('<Item name="restart-password">******</Item>');
-    await until(() => core!.core.store.phones.get(mac)?.e164 === null || core!.core.store.phones.get(mac)?.e164 === '', 'wiped phone reported');
+    await until(
+      () => core!.core.store.phones.get(mac)?.e164 === null || core!.core.store.phones.get(mac)?.e164 === '',
+      'wiped phone reported',
+    );
     expect(core.invalidSentMessages()).toEqual([]);
   }, 30_000);
 
@@ -184,7 +194,11 @@ describe('provisioning core with simulated phones', () => {
     await phone.start();
     await phone.waitForIdle();
     const mac = '00:1A:E8:26:00:01';
-    const { jobs } = await core.core.handlers['jobs.create']({ macs: [mac], kind: 'write-items', items: [{ name: 'sntp-addr', value: 'q.example' }] });
+    const { jobs } = await core.core.handlers['jobs.create']({
+      macs: [mac],
+      kind: 'write-items',
+      items: [{ name: 'sntp-addr', value: 'q.example' }],
+    });
     await core.core.handlers['phones.contact']({ macs: [mac] });
     await until(() => phone.stats.flows >= 2, 'solicited flow');
     await phone.waitForIdle();

@@ -22,9 +22,7 @@ const events = {
 };
 
 const internalErrors: unknown[] = [];
-const handlers = Object.fromEntries(
-  API_METHODS.map((method) => [method, async () => ({ method })]),
-) as unknown as ApiHandlers;
+const handlers = Object.fromEntries(API_METHODS.map((method) => [method, async () => ({ method })])) as unknown as ApiHandlers;
 handlers['app.info'] = async () => ({ name: 'Fieldstage' }) as unknown as Awaited<ReturnType<ApiHandlers['app.info']>>;
 handlers['phones.get'] = async ({ mac }) => {
   throw Object.assign(new Error(`Phone ${mac} has invalid items`), {
@@ -52,15 +50,12 @@ function send(path: string, options: { token?: string | null; host?: string; bod
   const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
   if (payload !== undefined) headers['content-type'] = 'application/json';
   return new Promise<Reply>((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port: ui.port, path, method: options.method ?? 'POST', headers },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
+    const req = request({ host: '127.0.0.1', port: ui.port, path, method: options.method ?? 'POST', headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
     req.on('error', reject);
     req.end(payload);
   });

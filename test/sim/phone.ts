@@ -9,7 +9,13 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DCMP_POLL_INTERVAL_ITEM, FACTORY_RESET_PASSWORD, type Reason, type ReplyStatus, type WpiItem } from '../../shared/protocol.js';
-import { DEFAULT_CONTACT_ME_PORT, CONTACT_ME_PATH, listenForContactMe, type ContactMeListener, type ContactMeRequest } from './contact-me.js';
+import {
+  DEFAULT_CONTACT_ME_PORT,
+  CONTACT_ME_PATH,
+  listenForContactMe,
+  type ContactMeListener,
+  type ContactMeRequest,
+} from './contact-me.js';
 import { deploymentStamp, download, FILE_RECORD_NAMES, fileOrders, fileRecordItems, type StoredFile } from './deploy.js';
 import { attachesLocalChanges, honoursSendSolicited, isLegacyFirmware, parseFirmware, phoneVersionOf, type Firmware } from './firmware.js';
 import { runFlow, type ActionAnswer, type FlowOutcome } from './flow.js';
@@ -531,7 +537,9 @@ export class SimPhone extends EventEmitter<SimPhoneEvents> {
     this.lastAcceptedContact = now;
     this.emit('contact-me', request, true);
     // p. 14: call back where the service asked, else the configured service.
-    const server = request.dlsIpAddr ? { ...this.server, host: request.dlsIpAddr, port: request.dlsIpPort ?? this.server.port } : this.server;
+    const server = request.dlsIpAddr
+      ? { ...this.server, host: request.dlsIpAddr, port: request.dlsIpPort ?? this.server.port }
+      : this.server;
     void this.interact('solicited', [], server, answered);
     return 'acknowledge';
   }

@@ -9,14 +9,7 @@
  * deviations real phones tolerate (root case, namespace) still let the flow go on (§7.1).
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import {
-  MAX_MESSAGE_BYTES,
-  WPI_NAMESPACE,
-  XSI_NAMESPACE,
-  type Reason,
-  type ReplyStatus,
-  type WpiItem,
-} from '../../shared/protocol.js';
+import { MAX_MESSAGE_BYTES, WPI_NAMESPACE, XSI_NAMESPACE, type Reason, type ReplyStatus, type WpiItem } from '../../shared/protocol.js';
 
 /** A message the phone sends. `items === undefined` writes no ItemList, `[]` writes `<ItemList/>`. */
 export interface OutgoingMessage {
@@ -35,9 +28,7 @@ export interface DlsMessage {
   items?: WpiItem[];
 }
 
-export type DlsParseResult =
-  | { ok: true; message: DlsMessage; violations: string[] }
-  | { ok: false; error: string; violations: string[] };
+export type DlsParseResult = { ok: true; message: DlsMessage; violations: string[] } | { ok: false; error: string; violations: string[] };
 
 /** A `WorkpointMessage` read back, used for the fixture and by tests acting as the service. */
 export interface WorkpointMessage {

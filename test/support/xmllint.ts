@@ -110,7 +110,8 @@ function runChunk(files: readonly string[]): XsdResult[] {
     if (!verdict.has(file)) {
       // No verdict at all: xmllint could not even parse the document (or crashed).
       result.valid = false;
-      if (result.errors.length === 0) result.errors.push(`${basename(file)}: no verdict from xmllint (exit ${run.status}): ${output.slice(0, 500)}`);
+      if (result.errors.length === 0)
+        result.errors.push(`${basename(file)}: no verdict from xmllint (exit ${run.status}): ${output.slice(0, 500)}`);
     } else if (result.errors.length > 0) {
       result.valid = false;
     }

@@ -83,7 +83,12 @@ describe('sendContactMe', () => {
 
   it('binds to the given local address and announces that address as the callback target', async () => {
     const phone = await fakeServer(phoneAnswer);
-    const result = await sendContactMe({ phoneIp: '127.0.0.1', uri: contactMeUri('127.0.0.1', phone.port), dlsPort: 9999, localAddress: '127.0.0.2' });
+    const result = await sendContactMe({
+      phoneIp: '127.0.0.1',
+      uri: contactMeUri('127.0.0.1', phone.port),
+      dlsPort: 9999,
+      localAddress: '127.0.0.2',
+    });
     expect(result.localAddress).toBe('127.0.0.2');
     expect(phone.seen[0]?.remoteAddress).toBe('127.0.0.2');
     expect(phone.seen[0]?.body).toBe('ContactMe=true&dls_ip_addr=127.0.0.2&dls_ip_port=9999');
@@ -144,12 +149,17 @@ describe('sendContactMe', () => {
   });
 
   it('never throws on bad input', async () => {
-    await expect(sendContactMe({ phoneIp: '127.0.0.1', dlsPort: 0 })).resolves.toMatchObject({ outcome: 'other', detail: 'invalid DLS port 0' });
+    await expect(sendContactMe({ phoneIp: '127.0.0.1', dlsPort: 0 })).resolves.toMatchObject({
+      outcome: 'other',
+      detail: 'invalid DLS port 0',
+    });
     await expect(sendContactMe({ phoneIp: 'not an ip', dlsPort: 18443 })).resolves.toMatchObject({ outcome: 'other' });
     await expect(sendContactMe({ phoneIp: '127.0.0.1', uri: 'https://127.0.0.1/x', dlsPort: 18443 })).resolves.toMatchObject({
       outcome: 'other',
       detail: expect.stringContaining('not plain http'),
     });
-    await expect(sendContactMe({ phoneIp: '127.0.0.1', dlsPort: 18443, localAddress: 'eth0' })).resolves.toMatchObject({ outcome: 'other' });
+    await expect(sendContactMe({ phoneIp: '127.0.0.1', dlsPort: 18443, localAddress: 'eth0' })).resolves.toMatchObject({
+      outcome: 'other',
+    });
   });
 });

@@ -21,7 +21,10 @@ const v6 = (address: string): NetworkInterfaceInfo => ({
 });
 
 const fake = () => ({
-  lo: [v4('127.0.0.1', '255.0.0.0', 8, true), { ...v6('::1'), internal: true, netmask: 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', cidr: '::1/128' }],
+  lo: [
+    v4('127.0.0.1', '255.0.0.0', 8, true),
+    { ...v6('::1'), internal: true, netmask: 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', cidr: '::1/128' },
+  ],
   eth0: [v6('fe80::1'), v4('192.168.1.23', '255.255.255.0', 24)],
   wlan0: [v4('10.20.30.40', '255.255.0.0', 16)],
   down: undefined,
@@ -41,7 +44,13 @@ const iface = (address: string, netmask: string, extra: Partial<InterfaceAddress
 describe('listInterfaces', () => {
   it('lists every address, IPv4 first and real interfaces before loopback', () => {
     const list = listInterfaces(fake);
-    expect(list.map((i) => `${i.name} ${i.address}`)).toEqual(['eth0 192.168.1.23', 'wlan0 10.20.30.40', 'lo 127.0.0.1', 'eth0 fe80::1', 'lo ::1']);
+    expect(list.map((i) => `${i.name} ${i.address}`)).toEqual([
+      'eth0 192.168.1.23',
+      'wlan0 10.20.30.40',
+      'lo 127.0.0.1',
+      'eth0 fe80::1',
+      'lo ::1',
+    ]);
     expect(list[0]).toEqual({
       name: 'eth0',
       address: '192.168.1.23',
@@ -62,7 +71,11 @@ describe('listInterfaces', () => {
 describe('suggestedSubnet', () => {
   it('proposes the interface network', () => {
     expect(suggestedSubnet(iface('192.168.1.23', '255.255.255.0'))).toEqual({ cidr: '192.168.1.0/24', hostCount: 254, narrowed: false });
-    expect(suggestedSubnet(iface('192.168.1.200', '255.255.255.128'))).toEqual({ cidr: '192.168.1.128/25', hostCount: 126, narrowed: false });
+    expect(suggestedSubnet(iface('192.168.1.200', '255.255.255.128'))).toEqual({
+      cidr: '192.168.1.128/25',
+      hostCount: 126,
+      narrowed: false,
+    });
   });
 
   it('narrows networks wider than a /24 to the /24 around the address', () => {

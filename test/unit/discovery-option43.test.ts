@@ -80,22 +80,32 @@ describe('dhcpSnippets', () => {
   });
 
   it('Windows netsh: vendor class by hex, definitions and scope values', () => {
-    expect(s.windowsNetsh).toContain('netsh dhcp server add class "OptiIpPhone" "Unify OptiIpPhone VoIP Options" 4f707469497050686f6e65 1 b');
+    expect(s.windowsNetsh).toContain(
+      'netsh dhcp server add class "OptiIpPhone" "Unify OptiIpPhone VoIP Options" 4f707469497050686f6e65 1 b',
+    );
     expect(s.windowsNetsh).toContain('netsh dhcp server scope 10.99.0.0 set optionvalue 1 STRING vendor="OptiIpPhone" Siemens');
     expect(s.windowsNetsh).toContain('netsh dhcp server scope 10.99.0.0 set optionvalue 2 DWORD vendor="OptiIpPhone" 101');
-    expect(s.windowsNetsh).toContain('netsh dhcp server scope 10.99.0.0 set optionvalue 3 STRING vendor="OptiIpPhone" sdlp://10.99.0.1:18443');
+    expect(s.windowsNetsh).toContain(
+      'netsh dhcp server scope 10.99.0.0 set optionvalue 3 STRING vendor="OptiIpPhone" sdlp://10.99.0.1:18443',
+    );
   });
 
   it('Windows PowerShell: class, definitions and scope values', () => {
     expect(s.windowsPowerShell).toContain('Add-DhcpServerv4Class -Name "OptiIpPhone" -Type Vendor -Data "OptiIpPhone"');
     expect(s.windowsPowerShell).toContain('-VendorClass "OptiIpPhone" -OptionId 2 -Name "VLAN ID" -Type DWord');
-    expect(s.windowsPowerShell).toContain('Set-DhcpServerv4OptionValue -ScopeId 10.99.0.0 -VendorClass "OptiIpPhone" -OptionId 2 -Value 101');
-    expect(s.windowsPowerShell).toContain('Set-DhcpServerv4OptionValue -ScopeId 10.99.0.0 -VendorClass "OptiIpPhone" -OptionId 3 -Value "sdlp://10.99.0.1:18443"');
+    expect(s.windowsPowerShell).toContain(
+      'Set-DhcpServerv4OptionValue -ScopeId 10.99.0.0 -VendorClass "OptiIpPhone" -OptionId 2 -Value 101',
+    );
+    expect(s.windowsPowerShell).toContain(
+      'Set-DhcpServerv4OptionValue -ScopeId 10.99.0.0 -VendorClass "OptiIpPhone" -OptionId 3 -Value "sdlp://10.99.0.1:18443"',
+    );
   });
 
   it('MikroTik: raw option 43 in 0x form, matched on option 60', () => {
     expect(s.mikrotik).toContain(`/ip dhcp-server option add name=openstage-43 code=43 value=0x${hex}`);
-    expect(s.mikrotik).toContain('/ip dhcp-server matcher add name=openstage server=dhcp1 code=60 value="OptiIpPhone" option-set=openstage');
+    expect(s.mikrotik).toContain(
+      '/ip dhcp-server matcher add name=openstage server=dhcp1 code=60 value="OptiIpPhone" option-set=openstage',
+    );
   });
 
   it('leaves VLAN lines out without a VLAN, adds host-name lines with one, and uses placeholders when unknown', () => {

@@ -90,7 +90,13 @@ describe('runSweep', () => {
       ['10.0.0.5', 'other'],
     ]);
     expect(report.results[3]).toEqual({ ip: '10.0.0.4', outcome: 'other', status: 200, server: 'nginx', detail: '200' });
-    expect(requests[0]).toEqual({ phoneIp: '10.0.0.1', uri: 'http://10.0.0.1:8086/contact_dls.html/ContactDLS', dlsPort: 18443, localAddress: undefined, timeoutMs: 300 });
+    expect(requests[0]).toEqual({
+      phoneIp: '10.0.0.1',
+      uri: 'http://10.0.0.1:8086/contact_dls.html/ContactDLS',
+      dlsPort: 18443,
+      localAddress: undefined,
+      timeoutMs: 300,
+    });
   });
 
   it('probes each address once, keeps within the concurrency limit and reports progress to the end', async () => {

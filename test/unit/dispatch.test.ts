@@ -64,7 +64,12 @@ describe('dispatch', () => {
   it('reports nested paths of invalid fields', async () => {
     const { handlers } = echoHandlers();
     const error = await rejection(
-      dispatch(handlers, 'items.validate', { items: [{ name: 'ok', value: 'v' }, { name: '', value: 'v' }] }),
+      dispatch(handlers, 'items.validate', {
+        items: [
+          { name: 'ok', value: 'v' },
+          { name: '', value: 'v' },
+        ],
+      }),
     );
     expect(error.message).toContain('items.1.name');
   });

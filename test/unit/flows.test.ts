@@ -3,7 +3,18 @@ import { FlowRegistry, MAX_FLOWS_PER_PEER, MAX_OPEN_FLOWS, type OpenFlow } from 
 import type { FlowState } from '../../electron/core/wpi/engine.js';
 
 function open(sessionId: string, mac: string, peer: string, touchedAt = 0): OpenFlow {
-  const flow: FlowState = { mac, maxItems: -1, steps: 1, fragments: 0, partial: [], step: null, tried: [], needReadAll: false, busy: false, ended: false };
+  const flow: FlowState = {
+    mac,
+    maxItems: -1,
+    steps: 1,
+    fragments: 0,
+    partial: [],
+    step: null,
+    tried: [],
+    needReadAll: false,
+    busy: false,
+    ended: false,
+  };
   return { sessionId, flow, peer, touchedAt };
 }
 
@@ -36,7 +47,8 @@ describe('FlowRegistry', () => {
   it(`keeps at most ${MAX_OPEN_FLOWS} flows in all`, () => {
     const flows = new FlowRegistry(60_000);
     let dropped = 0;
-    for (let i = 0; i < MAX_OPEN_FLOWS + 10; i++) dropped += flows.put(open(`s${i}`, `M${i}`, `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`)).length;
+    for (let i = 0; i < MAX_OPEN_FLOWS + 10; i++)
+      dropped += flows.put(open(`s${i}`, `M${i}`, `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`)).length;
     expect(dropped).toBe(10);
     expect(flows.get('s0', 0)).toBeNull();
     expect(flows.size).toBe(MAX_OPEN_FLOWS);

@@ -135,7 +135,10 @@ describe('Settings', () => {
 
   it('reads a file of an older or newer version: missing keys as defaults, unknown ones dropped', () => {
     const dir = tempDir();
-    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ phonePort: 9443, contactMe: { maxAttempts: 7, newerKey: 1 }, newerSetting: true }));
+    fs.writeFileSync(
+      path.join(dir, 'config.json'),
+      JSON.stringify({ phonePort: 9443, contactMe: { maxAttempts: 7, newerKey: 1 }, newerSetting: true }),
+    );
     const settings = createNodeSettings(dir);
     expect(settings.get()).toMatchObject({
       phonePort: 9443,

@@ -257,7 +257,13 @@ describe('SimPhone start-up and fragmentation', () => {
     const dlsServer = await service(
       jobs([
         { action: 'ReadAllItems' },
-        { action: 'ReadItems', items: [{ name: 'e164', value: '' }, { name: 'no-such-item', value: '' }] },
+        {
+          action: 'ReadItems',
+          items: [
+            { name: 'e164', value: '' },
+            { name: 'no-such-item', value: '' },
+          ],
+        },
         { action: 'WriteItems', items: [{ name: 'device-type', value: 'x' }] },
       ]),
     );
@@ -270,7 +276,12 @@ describe('SimPhone start-up and fragmentation', () => {
         return file;
       });
       const run = spawnSync('xmllint', ['--noout', '--schema', 'test/fixtures/wpi.xsd', ...files], { encoding: 'utf8' });
-      expect(run.stderr.trim().split('\n').filter((l) => !l.endsWith(' validates'))).toEqual([]);
+      expect(
+        run.stderr
+          .trim()
+          .split('\n')
+          .filter((l) => !l.endsWith(' validates')),
+      ).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -324,7 +335,13 @@ describe('SimPhone WriteItems, ReadItems and busy', () => {
           ],
         },
         { action: 'WriteItems', items: [{ name: 'auto-answer', value: 'false' }] },
-        { action: 'ReadItems', items: [{ name: 'e164', value: '' }, { name: 'nope', value: '' }] },
+        {
+          action: 'ReadItems',
+          items: [
+            { name: 'e164', value: '' },
+            { name: 'nope', value: '' },
+          ],
+        },
       ]),
     );
     const p = await started(phone(dlsServer));
@@ -398,14 +415,26 @@ describe('SimPhone restart and factory reset', () => {
   it('refuses a factory reset with a wrong password and performs it with 124816', async () => {
     const queue = [
       { action: 'WriteItems', items: [{ name: 'e164', value: '4930111' }] },
-      { action: 'Restart', items: [{ name: 'restart-type', value: 'FactoryReset' }, { name: 'restart-password', value: '0000' }] },
+      {
+        action: 'Restart',
+        items: [
+          { name: 'restart-type', value: 'FactoryReset' },
+          { name: 'restart-password', value: '0000' },
+        ],
+      },
     ];
     const dlsServer = await service(jobs(queue));
     const p = await started(phone(dlsServer));
     expect(dlsServer.seen.at(-1)?.msg).toMatchObject({ reason: 'reply-to', action: 'Restart', status: 'failed' });
     expect(p.value('e164')).toBe('4930111');
 
-    queue.push({ action: 'Restart', items: [{ name: 'restart-type', value: 'FactoryReset' }, { name: 'restart-password', value: '124816' }] });
+    queue.push({
+      action: 'Restart',
+      items: [
+        { name: 'restart-type', value: 'FactoryReset' },
+        { name: 'restart-password', value: '124816' },
+      ],
+    });
     await p.inventoryChange();
     await p.waitForIdle();
     expect(dlsServer.reasons().slice(-2)).toEqual(['inventory-changes', 'start-up']);
@@ -510,7 +539,11 @@ describe('SimPhone catches service mistakes', () => {
     const two = (nonce?: string): string => dls(nonce, 'ReadAllItems').replace('</Action>', '</Action><Action>CleanUp</Action>');
     const dlsServer = await service(({ msg }, all) => {
       if (all.length === 1) return two(msg.nonce);
-      if (all.length === 3) return dls(msg.nonce, 'WriteItems', [{ name: 'auto-answer', value: 'true' }, { name: 'auto-reconnect', value: 'true' }]);
+      if (all.length === 3)
+        return dls(msg.nonce, 'WriteItems', [
+          { name: 'auto-answer', value: 'true' },
+          { name: 'auto-reconnect', value: 'true' },
+        ]);
       return dls(msg.nonce, 'CleanUp');
     });
     const p = await started(phone(dlsServer, { maxItems: 1 }));

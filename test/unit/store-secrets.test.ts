@@ -88,9 +88,7 @@ describe('redactXml', () => {
   const masked = (inner: string): string => `<ItemList>${inner}</ItemList>`;
 
   it('masks secret items and leaves everything else byte for byte', () => {
-    const xml = masked(
-      '<Item name="e164">3001</Item><Item name="sip-pwd">hunter2</Item>\n<Item name="line-sip-pwd" index="2">pw2</Item>',
-    );
+    const xml = masked('<Item name="e164">3001</Item><Item name="sip-pwd">hunter2</Item>\n<Item name="line-sip-pwd" index="2">pw2</Item>');
     expect(redactXml(xml)).toBe(
       masked(
         `<Item name="e164">3001</Item><Item name="sip-pwd">${SECRET_MASK}</Item>\n<Item name="line-sip-pwd" index="2">${SECRET_MASK}</Item>`,

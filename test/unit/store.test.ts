@@ -163,7 +163,13 @@ describe('inventory', () => {
     ]);
 
     store.inventory.merge(MAC, [{ name: 'line-key', index: 1, value: 'c', status: 'read only' }], 2000);
-    expect(store.inventory.get(MAC, 'line-key', 1)).toEqual({ name: 'line-key', index: 1, value: 'c', status: 'read only', updatedAt: 2000 });
+    expect(store.inventory.get(MAC, 'line-key', 1)).toEqual({
+      name: 'line-key',
+      index: 1,
+      value: 'c',
+      status: 'read only',
+      updatedAt: 2000,
+    });
     expect(store.inventory.get(MAC, 'line-key', 0)?.value).toBe('a');
     expect(store.inventory.get(MAC, 'e164')?.updatedAt).toBe(1000);
     expect(store.inventory.get(MAC, 'line-key')).toBeUndefined();
@@ -195,12 +201,7 @@ describe('inventory', () => {
     // An empty secret is shown as empty: "not set" is useful and hides nothing.
     expect(store.inventory.get(MAC, 'user-pwd')?.value).toBe('');
     expect(store.inventory.list(MAC).map((i) => i.value)).toEqual(['3001', SECRET_MASK, SECRET_MASK, '']);
-    expect(store.inventory.list(MAC, { reveal: true }).map((i) => i.value)).toEqual([
-      '3001',
-      'Llama-Secret-0815',
-      'Zebra-Secret-4711',
-      '',
-    ]);
+    expect(store.inventory.list(MAC, { reveal: true }).map((i) => i.value)).toEqual(['3001', 'Llama-Secret-0815', 'Zebra-Secret-4711', '']);
 
     const bytes = rawBytes(file);
     expect(bytes.includes(Buffer.from('3001'))).toBe(true);

@@ -213,14 +213,17 @@ describe('buildServiceMessage', () => {
 
   it('Action before ItemList; no ItemList when items is undefined; empty ItemList when []', () => {
     expect(build({ nonce: 'A', action: 'ReadAllItems' })).not.toContain('ItemList');
-    expect(build({ nonce: 'A', action: 'ReadItems', items: [] })).toMatch(/<Action>ReadItems<\/Action><ItemList(\/>|><\/ItemList>)<\/Message>/);
+    expect(build({ nonce: 'A', action: 'ReadItems', items: [] })).toMatch(
+      /<Action>ReadItems<\/Action><ItemList(\/>|><\/ItemList>)<\/Message>/,
+    );
     const xml = build(FORMS.write as ServiceMessage);
     expect(xml.indexOf('<Action>')).toBeLessThan(xml.indexOf('<ItemList>'));
   });
 
   it('items keep order, index and values exactly; no status or type attribute is sent', () => {
     // A raw CR goes out unescaped (phones may not decode &#xD;); any XML reader turns CRLF into LF.
-    const lineEnds = (items: WpiItem[] | undefined): WpiItem[] | undefined => items?.map((i) => ({ ...i, value: i.value.replace(/\r\n?/g, '\n') }));
+    const lineEnds = (items: WpiItem[] | undefined): WpiItem[] | undefined =>
+      items?.map((i) => ({ ...i, value: i.value.replace(/\r\n?/g, '\n') }));
     for (const form of Object.values(FORMS)) {
       const xml = build(form);
       expect(content(xml)).toEqual({ nonce: form.nonce, action: form.action, items: lineEnds(form.items) });
@@ -239,13 +242,18 @@ describe('buildServiceMessage', () => {
 
   it('factory reset carries restart-password 124816 and restart-type FactoryReset (§9.9)', () => {
     const xml = build(FORMS.factoryReset as ServiceMessage);
-    expect(xml).toContain('<Action>Restart</Action><ItemList><Item name="restart-password">124816</Item><Item name="restart-type">FactoryReset</Item></ItemList>');
+    expect(xml).toContain(
+      '<Action>Restart</Action><ItemList><Item name="restart-password">124816</Item><Item name="restart-type">FactoryReset</Item></ItemList>',
+    );
   });
 
   it('matches the content of the spec samples it corresponds to', () => {
     const pairs: Array<[string, ServiceMessage]> = [
       ['dls-cleanup.xml', { nonce: '7C1E55A0D2B34F6C9A8E7D6C5B4A3921', action: 'CleanUp' }],
-      ['dls-cleanup-send-solicited.xml', { nonce: '957AE6C2E40C0E916B7CD5636480F171', action: 'CleanUp', items: [{ name: 'send-solicited', value: 'true' }] }],
+      [
+        'dls-cleanup-send-solicited.xml',
+        { nonce: '957AE6C2E40C0E916B7CD5636480F171', action: 'CleanUp', items: [{ name: 'send-solicited', value: 'true' }] },
+      ],
       ['dls-readallitems.xml', { nonce: '3F2A9C01B7D44E5A8C6B0D1E2F304152', action: 'ReadAllItems' }],
       ['dls-getnextfragment.xml', { nonce: 'B0151B36FE9CEEA0F667FF3A208AC994', action: 'GetNextFragment' }],
       ['dls-restart.xml', { nonce: 'ab15234de14f15a667c6f8d', action: 'Restart' }],
@@ -353,10 +361,13 @@ describe('buildServiceMessage', () => {
     expect((error as UnsendableItemError).name).toBe('UnsendableItemError');
   });
 
-  it.each(['', '1abc', '-x', '_x', 'a b', 'a:b', 'a.b', 'Größe', 'a/b', 'name"', ' padded', 'tab\t'])('invalid item name %j is refused', (name) => {
-    expect(() => build({ nonce: 'A', action: 'ReadItems', items: [{ name, value: '' }] })).toThrow(UnsendableItemError);
-    expect(unsendableReason({ name, value: '' })).toMatch(/not a valid WPI item name/);
-  });
+  it.each(['', '1abc', '-x', '_x', 'a b', 'a:b', 'a.b', 'Größe', 'a/b', 'name"', ' padded', 'tab\t'])(
+    'invalid item name %j is refused',
+    (name) => {
+      expect(() => build({ nonce: 'A', action: 'ReadItems', items: [{ name, value: '' }] })).toThrow(UnsendableItemError);
+      expect(unsendableReason({ name, value: '' })).toMatch(/not a valid WPI item name/);
+    },
+  );
 
   it.each(['a', 'A1', 'XML-app-name', 'Canonical-dialing-local-node', 'x_y', 'e164'])('valid item name %j is accepted', (name) => {
     expect(unsendableReason({ name, value: 'v' })).toBeNull();

@@ -15,7 +15,15 @@ import {
 import { supportsSendSolicited } from '../../electron/core/wpi/firmware.js';
 import { parsePhoneMessage } from '../../electron/core/wpi/parse.js';
 import type { ItemResult, JobKind, JobState } from '../../shared/jobs.js';
-import { FACTORY_RESET_PASSWORD, type Action, type PhoneMessage, type Reason, type ReplyStatus, type ServiceMessage, type WpiItem } from '../../shared/protocol.js';
+import {
+  FACTORY_RESET_PASSWORD,
+  type Action,
+  type PhoneMessage,
+  type Reason,
+  type ReplyStatus,
+  type ServiceMessage,
+  type WpiItem,
+} from '../../shared/protocol.js';
 import { problemsOfSentMessages } from '../support/xmllint.js';
 
 /*
@@ -36,7 +44,8 @@ afterEach(() => {
 // ───────────────────────────── phone-side XML ─────────────────────────────
 
 const MAC = '00:1A:E8:12:34:56';
-const NS = 'xmlns="http://www.siemens.com/DLS" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.siemens.com/DLS"';
+const NS =
+  'xmlns="http://www.siemens.com/DLS" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.siemens.com/DLS"';
 const V3R3 = 'V3 R3.10.0';
 const V3R1 = 'V3 R1.41.1';
 const FIXTURE_329 = readFileSync(new URL('../fixtures/readallitems-os60-v3r1.xml', import.meta.url), 'utf8');
@@ -96,10 +105,27 @@ function basics(opts: { version?: string | null; changed?: boolean; extra?: WpiI
 }
 
 const first = (reason: Reason, opts: Parameters<typeof basics>[0] & { nonce?: string; maxItems?: number } = {}): string =>
-  phoneXml({ reason, nonce: opts.nonce ?? newNonce(), ...(opts.maxItems === undefined ? {} : { maxItems: opts.maxItems }), items: basics(opts) });
+  phoneXml({
+    reason,
+    nonce: opts.nonce ?? newNonce(),
+    ...(opts.maxItems === undefined ? {} : { maxItems: opts.maxItems }),
+    items: basics(opts),
+  });
 
-const reply = (action: Action, status: ReplyStatus, items: WpiItem[] | undefined, opts: { nonce?: string; fragment?: 'next' | 'final' } = {}): string =>
-  phoneXml({ reason: 'reply-to', nonce: opts.nonce ?? newNonce(), action, status, fragment: opts.fragment ?? 'final', ...(items ? { items } : {}) });
+const reply = (
+  action: Action,
+  status: ReplyStatus,
+  items: WpiItem[] | undefined,
+  opts: { nonce?: string; fragment?: 'next' | 'final' } = {},
+): string =>
+  phoneXml({
+    reason: 'reply-to',
+    nonce: opts.nonce ?? newNonce(),
+    action,
+    status,
+    fragment: opts.fragment ?? 'final',
+    ...(items ? { items } : {}),
+  });
 
 // ───────────────────────────── a minimal adapter around the engine ─────────────────────────────
 
@@ -179,7 +205,9 @@ class Dls {
 
     // Invariants of every decision.
     expect(decision.reply.nonce, 'reply must echo the nonce of the message it answers').toBe(message.nonce);
-    expect(decision.flow === null, `flow is null exactly when CleanUp is sent (sent ${decision.reply.action})`).toBe(decision.reply.action === 'CleanUp');
+    expect(decision.flow === null, `flow is null exactly when CleanUp is sent (sent ${decision.reply.action})`).toBe(
+      decision.reply.action === 'CleanUp',
+    );
     expect(decision.effects.filter((e) => e.type === 'job-running').length).toBeLessThanOrEqual(1);
     SENT.push(buildServiceMessage(decision.reply));
 
@@ -280,13 +308,17 @@ class SimPhone {
         if (items.some((i) => i.name === 'send-solicited' && i.value === 'true') && supportsSendSolicited(this.version)) this.reminders = 1;
         return null;
       case 'Restart':
-        if (items.some((i) => i.name === 'restart-type' && i.value === 'FactoryReset') && items.find((i) => i.name === 'restart-password')?.value !== FACTORY_RESET_PASSWORD) {
+        if (
+          items.some((i) => i.name === 'restart-type' && i.value === 'FactoryReset') &&
+          items.find((i) => i.name === 'restart-password')?.value !== FACTORY_RESET_PASSWORD
+        ) {
           return this.replyTo('Restart', 'failed', []);
         }
         this.reminders = 0; // not persistent (p. 72)
         return null;
       case 'SoftwareDeployment':
-        if (this.busy && items.find((i) => i.name === 'file-priority')?.value !== 'immediate') return this.replyTo('SoftwareDeployment', 'busy', undefined);
+        if (this.busy && items.find((i) => i.name === 'file-priority')?.value !== 'immediate')
+          return this.replyTo('SoftwareDeployment', 'busy', undefined);
         this.version = toPhoneVersion(items.find((i) => i.name === 'file-sw-version')?.value ?? '');
         this.reminders = 0;
         return null;
@@ -483,7 +515,12 @@ describe('local and inventory changes (§9.2, §9.3)', () => {
     const merge = ofType(d, 'inventory');
     expect(merge).toHaveLength(1);
     expect(merge[0]?.mode).toBe('merge');
-    expect(merge[0]?.items).toEqual(expect.arrayContaining([{ name: 'sntp-addr', value: 'ntp.example.net' }, { name: 'lldp-enabled', value: 'false' }]));
+    expect(merge[0]?.items).toEqual(
+      expect.arrayContaining([
+        { name: 'sntp-addr', value: 'ntp.example.net' },
+        { name: 'lldp-enabled', value: 'false' },
+      ]),
+    );
     expect(dls.inventory.get('sntp-addr#')?.value).toBe('ntp.example.net');
   });
 
@@ -530,8 +567,14 @@ describe('fragmented phone replies (§9.14)', () => {
     const dls = new Dls();
     const n = newNonce();
     dls.receive(first('start-up', { nonce: n }));
-    expect(dls.receive(reply('ReadAllItems', 'accepted', FIXTURE_ITEMS.slice(0, 10), { nonce: n, fragment: 'next' })).reply).toEqual({ nonce: n, action: 'GetNextFragment' });
-    expect(dls.receive(reply('ReadAllItems', 'accepted', FIXTURE_ITEMS.slice(10), { nonce: n, fragment: 'final' })).reply).toEqual({ nonce: n, action: 'CleanUp' });
+    expect(dls.receive(reply('ReadAllItems', 'accepted', FIXTURE_ITEMS.slice(0, 10), { nonce: n, fragment: 'next' })).reply).toEqual({
+      nonce: n,
+      action: 'GetNextFragment',
+    });
+    expect(dls.receive(reply('ReadAllItems', 'accepted', FIXTURE_ITEMS.slice(10), { nonce: n, fragment: 'final' })).reply).toEqual({
+      nonce: n,
+      action: 'CleanUp',
+    });
   });
 
   it('a fragment with fragment on ReasonForContact (guide table p. 29) is a fragment too', () => {
@@ -549,9 +592,14 @@ describe('fragmented phone replies (§9.14)', () => {
 
   it('a fragmented ReadItems reply of a read-items job', () => {
     const dls = new Dls({ known: true });
-    const id = dls.add('read-items', [{ name: 'reg-addr', value: '' }, { name: 'e164', value: '' }]);
+    const id = dls.add('read-items', [
+      { name: 'reg-addr', value: '' },
+      { name: 'e164', value: '' },
+    ]);
     dls.receive(first('solicited'));
-    expect(dls.receive(reply('ReadItems', 'accepted', [{ name: 'reg-addr', value: '10.0.0.2' }], { fragment: 'next' })).reply.action).toBe('GetNextFragment');
+    expect(dls.receive(reply('ReadItems', 'accepted', [{ name: 'reg-addr', value: '10.0.0.2' }], { fragment: 'next' })).reply.action).toBe(
+      'GetNextFragment',
+    );
     const d = dls.receive(reply('ReadItems', 'accepted', [{ name: 'e164', value: '4930123' }]));
     expect(d.reply.action).toBe('CleanUp');
     expect(ofType(d, 'job-done')[0]?.jobId).toBe(id);
@@ -591,7 +639,15 @@ describe('fragmented phone replies (§9.14)', () => {
     const id = dls.add('read-all');
     dls.receive(first('solicited'));
     const chunk = Array.from({ length: 5000 }, (_, i) => ({ name: 'x', index: i, value: '' }));
-    const msg = (fragment: 'next' | 'final'): PhoneMessage => ({ nonce: 'N', maxItems: -1, fragment, reason: 'reply-to', action: 'ReadAllItems', status: 'accepted', items: chunk });
+    const msg = (fragment: 'next' | 'final'): PhoneMessage => ({
+      nonce: 'N',
+      maxItems: -1,
+      fragment,
+      reason: 'reply-to',
+      action: 'ReadAllItems',
+      status: 'accepted',
+      items: chunk,
+    });
     for (let i = 0; i < FLOW_LIMITS.maxItems / 5000; i++) expect(dls.receive(msg('next')).reply.action).toBe('GetNextFragment');
     const d = dls.receive(msg('final'));
     expect(d.reply.action).toBe('CleanUp');
@@ -697,7 +753,13 @@ describe('WriteItems (§9.7, §9.16)', () => {
     const items = Array.from({ length: 8 }, (_, i) => ({ name: `bad-${i}`, value: 'v' }));
     dls.add('write-items', items);
     dls.receive(first('solicited'));
-    const d = dls.receive(reply('WriteItems', 'accepted', items.map((i) => ({ ...i, value: '', status: 'unknown item' }))));
+    const d = dls.receive(
+      reply(
+        'WriteItems',
+        'accepted',
+        items.map((i) => ({ ...i, value: '', status: 'unknown item' })),
+      ),
+    );
     expect(ofType(d, 'job-failed')[0]?.reason).toMatch(/8 of 8 items refused .* and 3 more\)$/);
   });
 
@@ -722,7 +784,10 @@ describe('WriteItems (§9.7, §9.16)', () => {
 
   it('maxItems 10 with 45 items → 5 WriteItems of at most 10', () => {
     const dls = new Dls({ known: true });
-    dls.add('write-items', Array.from({ length: 45 }, (_, i) => ({ name: `setting-${i}`, value: String(i) })));
+    dls.add(
+      'write-items',
+      Array.from({ length: 45 }, (_, i) => ({ name: `setting-${i}`, value: String(i) })),
+    );
     let d = dls.receive(first('solicited', { maxItems: 10 }));
     const sizes: number[] = [];
     while (d.reply.action === 'WriteItems') {
@@ -873,7 +938,10 @@ describe('busy phone and send-solicited (§9.7, §9.15)', () => {
 
   it('busy in the second batch of a split write: the job waits (sent again whole later)', () => {
     const dls = new Dls({ known: true });
-    const id = dls.add('write-items', Array.from({ length: 4 }, (_, i) => ({ name: `s-${i}`, value: 'v' })));
+    const id = dls.add(
+      'write-items',
+      Array.from({ length: 4 }, (_, i) => ({ name: `s-${i}`, value: 'v' })),
+    );
     dls.receive(first('solicited', { maxItems: 2 }));
     expect(dls.receive(reply('WriteItems', 'accepted', [])).reply.action).toBe('WriteItems');
     const d = dls.receive(reply('WriteItems', 'busy', undefined));
@@ -953,7 +1021,9 @@ describe('restart and factory reset (§9.8, §9.9)', () => {
     expect(dls.job(id).state).toBe('running');
 
     const d2 = dls.receive(first('start-up'));
-    expect(ofType(d2, 'job-done')).toEqual([{ type: 'job-done', jobId: id, results: [{ name: 'start-up', status: 'accepted', value: 'phone came back' }] }]);
+    expect(ofType(d2, 'job-done')).toEqual([
+      { type: 'job-done', jobId: id, results: [{ name: 'start-up', status: 'accepted', value: 'phone came back' }] },
+    ]);
     expect(d2.reply.action).toBe('CleanUp');
     expect(dls.job(id).state).toBe('done');
   });
@@ -1241,7 +1311,9 @@ describe('software deployment (§9.11)', () => {
     expect(ofType(d1, 'job-awaiting')).toEqual([{ type: 'job-awaiting', jobId: id, expect: 'start-up', expectVersion: '3.5.12.0' }]);
 
     const d2 = dls.receive(first('start-up', { version: 'V3 R5.12.0' }));
-    expect(ofType(d2, 'job-done')).toEqual([{ type: 'job-done', jobId: id, results: [{ name: 'software-version', status: 'accepted', value: 'V3 R5.12.0' }] }]);
+    expect(ofType(d2, 'job-done')).toEqual([
+      { type: 'job-done', jobId: id, results: [{ name: 'software-version', status: 'accepted', value: 'V3 R5.12.0' }] },
+    ]);
     expect(d2.reply.action).toBe('ReadAllItems');
   });
 
@@ -1264,7 +1336,10 @@ describe('software deployment (§9.11)', () => {
 
   it('without file-sw-version any start-up settles it', () => {
     const dls = new Dls({ known: true });
-    const id = dls.add('software-deployment', swItems.filter((i) => i.name !== 'file-sw-version'));
+    const id = dls.add(
+      'software-deployment',
+      swItems.filter((i) => i.name !== 'file-sw-version'),
+    );
     const d1 = dls.receive(first('solicited'));
     expect(ofType(d1, 'job-awaiting')[0]).toEqual({ type: 'job-awaiting', jobId: id, expect: 'start-up' });
     dls.receive(first('start-up'));
@@ -1297,7 +1372,15 @@ describe('phone clean-up, stray and wrong replies', () => {
     const id = dls.add('read-items', [{ name: 'bootstrapping-tan', value: '' }]);
     dls.receive(first('start-up'));
     const n = newNonce();
-    const d = dls.receive(phoneXml({ reason: 'clean-up', nonce: n, fragment: 'final', items: [{ name: 'cleanup-reason', value: 'password retries exceeded' }] }), { sameSession: true });
+    const d = dls.receive(
+      phoneXml({
+        reason: 'clean-up',
+        nonce: n,
+        fragment: 'final',
+        items: [{ name: 'cleanup-reason', value: 'password retries exceeded' }],
+      }),
+      { sameSession: true },
+    );
     expect(d.reply).toEqual({ nonce: n, action: 'CleanUp' });
     expect(d.flow).toBeNull();
     expect(ofType(d, 'job-failed')[0]).toMatchObject({ jobId: id, reason: expect.stringContaining('password retries exceeded') });
@@ -1330,7 +1413,10 @@ describe('phone clean-up, stray and wrong replies', () => {
     const r = dls.add('read-items', [{ name: 'reg-addr', value: '' }]);
     expect(dls.receive(first('solicited')).reply.action).toBe('WriteItems');
     const d = dls.receive(reply('ReadItems', 'accepted', [{ name: 'reg-addr', value: '1' }]));
-    expect(ofType(d, 'job-failed')[0]).toMatchObject({ jobId: w, reason: expect.stringContaining('ReadItems while WriteItems was pending') });
+    expect(ofType(d, 'job-failed')[0]).toMatchObject({
+      jobId: w,
+      reason: expect.stringContaining('ReadItems while WriteItems was pending'),
+    });
     expect(d.reply.action).toBe('ReadItems');
     expect(dls.receive(reply('ReadItems', 'accepted', [{ name: 'reg-addr', value: '1' }])).reply.action).toBe('CleanUp');
     expect([dls.job(w).state, dls.job(r).state]).toEqual(['failed', 'done']);
@@ -1365,7 +1451,11 @@ describe('phone clean-up, stray and wrong replies', () => {
 
   it('rejectMessage: CleanUp with the given nonce and a warning', () => {
     const d = rejectMessage('ABC', null, 'unreadable');
-    expect(d).toEqual({ reply: { nonce: 'ABC', action: 'CleanUp' }, flow: null, effects: [{ type: 'warning', mac: null, message: 'unreadable' }] });
+    expect(d).toEqual({
+      reply: { nonce: 'ABC', action: 'CleanUp' },
+      flow: null,
+      effects: [{ type: 'warning', mac: null, message: 'unreadable' }],
+    });
     SENT.push(buildServiceMessage(d.reply));
   });
 });
@@ -1416,12 +1506,37 @@ describe('bounded interactions and nonces', () => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       return seed / 0x7fffffff;
     };
-    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
-    const kinds: JobKind[] = ['read-all', 'read-items', 'read-items', 'write-items', 'write-items', 'write-items', 'restart', 'factory-reset', 'file-deployment', 'software-deployment'];
-    const seen = { busy: 0, solicited: 0, busyThenMore: 0, fragments: 0, Restart: 0, SoftwareDeployment: 0, FileDeployment: 0, quarantined: 0, failed: 0 };
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+    const kinds: JobKind[] = [
+      'read-all',
+      'read-items',
+      'read-items',
+      'write-items',
+      'write-items',
+      'write-items',
+      'restart',
+      'factory-reset',
+      'file-deployment',
+      'software-deployment',
+    ];
+    const seen = {
+      busy: 0,
+      solicited: 0,
+      busyThenMore: 0,
+      fragments: 0,
+      Restart: 0,
+      SoftwareDeployment: 0,
+      FileDeployment: 0,
+      quarantined: 0,
+      failed: 0,
+    };
 
     for (let run = 0; run < 200; run++) {
-      const dls = new Dls({ known: rand() < 0.6, mayWrite: rand() < 0.8, policy: { sendSolicited: pick(['auto', 'always', 'never'] as const) } });
+      const dls = new Dls({
+        known: rand() < 0.6,
+        mayWrite: rand() < 0.8,
+        policy: { sendSolicited: pick(['auto', 'always', 'never'] as const) },
+      });
       const phone = new SimPhone();
       phone.version = pick([V3R1, V3R3, 'V2 R2.30.0', 'V1 R4.9.0']);
       phone.busy = rand() < 0.5;
@@ -1432,11 +1547,17 @@ describe('bounded interactions and nonces', () => {
         const kind = pick(kinds);
         const items: WpiItem[] =
           kind === 'software-deployment'
-            ? [{ name: 'file-sw-version', value: '3.5.12.0' }, { name: 'file-priority', value: pick(['normal', 'immediate']) }]
+            ? [
+                { name: 'file-sw-version', value: '3.5.12.0' },
+                { name: 'file-priority', value: pick(['normal', 'immediate']) },
+              ]
             : kind === 'file-deployment'
               ? [{ name: 'file-name', value: 'a.wav' }]
               : kind === 'read-items' || kind === 'write-items'
-                ? Array.from({ length: 1 + Math.floor(rand() * 12) }, (_, i) => ({ name: pick(['sntp-addr', 'device-type', 'reg-addr', `x-${i}`]), value: `v${i}` }))
+                ? Array.from({ length: 1 + Math.floor(rand() * 12) }, (_, i) => ({
+                    name: pick(['sntp-addr', 'device-type', 'reg-addr', `x-${i}`]),
+                    value: `v${i}`,
+                  }))
                 : [];
         dls.add(kind, items);
       }
@@ -1450,12 +1571,15 @@ describe('bounded interactions and nonces', () => {
       // Nothing runs without being settled, except what awaits the phone's next message.
       for (const job of dls.jobs) if (job.state === 'running') expect(job.awaiting, `run ${run} ${job.kind}`).toBeDefined();
       // A quarantined phone never got anything that writes.
-      if (!dls.mayWrite) expect(t.actions.filter((a) => ['WriteItems', 'Restart', 'FileDeployment', 'SoftwareDeployment'].includes(a))).toEqual([]);
+      if (!dls.mayWrite)
+        expect(t.actions.filter((a) => ['WriteItems', 'Restart', 'FileDeployment', 'SoftwareDeployment'].includes(a))).toEqual([]);
       // A phone that refused busy is told to call back exactly when it can and policy allows.
       const refusedBusy = t.decisions.some((d) => d.effects.some((e) => e.type === 'job-busy'));
       if (end === 'CleanUp') {
         const solicited = t.last.items?.some((i) => i.name === 'send-solicited') ?? false;
-        const wanted = refusedBusy && (dls.policy.sendSolicited === 'always' || (dls.policy.sendSolicited === 'auto' && supportsSendSolicited(phone.version)));
+        const wanted =
+          refusedBusy &&
+          (dls.policy.sendSolicited === 'always' || (dls.policy.sendSolicited === 'auto' && supportsSendSolicited(phone.version)));
         expect(solicited, `run ${run}: ${t.actions.join(',')}`).toBe(wanted);
       }
       // A phone in a call never had a write applied.

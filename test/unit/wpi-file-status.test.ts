@@ -39,7 +39,12 @@ describe('file deployment status reports', () => {
   });
 
   it('a failed download fails the job and marks the reported items failed', () => {
-    const decision = handleMessage({ message: status('ring1.wav', 'failed'), flow: null, mac: MAC, phone: phone([{ id: 'j1', kind: 'file-deployment', fileName: 'ring1.wav' }]) });
+    const decision = handleMessage({
+      message: status('ring1.wav', 'failed'),
+      flow: null,
+      mac: MAC,
+      phone: phone([{ id: 'j1', kind: 'file-deployment', fileName: 'ring1.wav' }]),
+    });
     const failed = decision.effects.find((e) => e.type === 'job-failed');
     expect(failed).toMatchObject({ jobId: 'j1', reason: 'phone reports file deployment failed' });
     expect(failed && failed.type === 'job-failed' && failed.results.every((r) => r.status === 'failed')).toBe(true);

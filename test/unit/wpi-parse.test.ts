@@ -8,7 +8,8 @@ const SAMPLES = new URL('../fixtures/wpi/schema-samples/', import.meta.url);
 const sample = (name: string): string => readFileSync(new URL(name, SAMPLES), 'utf8');
 const FIXTURE_329 = readFileSync(new URL('../fixtures/readallitems-os60-v3r1.xml', import.meta.url), 'utf8');
 
-const NS = 'xmlns="http://www.siemens.com/DLS" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.siemens.com/DLS"';
+const NS =
+  'xmlns="http://www.siemens.com/DLS" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.siemens.com/DLS"';
 const NONCE = '5C1E0A4F9B2D47C8A61E3F0B77D29A14';
 
 /** A phone message around `inner` (the content of Message). */
@@ -60,7 +61,13 @@ describe('parsePhoneMessage: schema samples (phone → service)', () => {
 
   it('first fragment of a ReadItems reply with indexed and status items', () => {
     const m = parsePhoneMessage(sample('reply-to-readitems-fragment-next.xml'));
-    expect(m).toMatchObject({ nonce: 'B0151B36FE9CEEA0F667FF3A208AC994', fragment: 'next', reason: 'reply-to', action: 'ReadItems', status: 'accepted' });
+    expect(m).toMatchObject({
+      nonce: 'B0151B36FE9CEEA0F667FF3A208AC994',
+      fragment: 'next',
+      reason: 'reply-to',
+      action: 'ReadItems',
+      status: 'accepted',
+    });
     expect(m.items).toEqual([
       { name: 'device-type', value: 'OpenStage 80' },
       { name: 'locked-config-menus', index: 1, value: 'false' },
@@ -220,7 +227,11 @@ http://10.0.0.21:8085/contact_dls.html/ContactDLS
 
   it('inner whitespace of values is kept (e.g. a PEM certificate)', () => {
     const pem = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----';
-    const m = parsePhoneMessage(wp(`<ReasonForContact>solicited</ReasonForContact><ItemList><Item name="dls-server-ca" index="0">\n${pem}\n</Item><Item name="device-type">OpenStage  40</Item></ItemList>`));
+    const m = parsePhoneMessage(
+      wp(
+        `<ReasonForContact>solicited</ReasonForContact><ItemList><Item name="dls-server-ca" index="0">\n${pem}\n</Item><Item name="device-type">OpenStage  40</Item></ItemList>`,
+      ),
+    );
     expect(m.items).toEqual([
       { name: 'dls-server-ca', index: 0, value: pem },
       { name: 'device-type', value: 'OpenStage  40' },
@@ -283,12 +294,20 @@ http://10.0.0.21:8085/contact_dls.html/ContactDLS
   });
 
   it('repeated names are all kept, in order', () => {
-    const m = parsePhoneMessage(wp('<ReasonForContact>solicited</ReasonForContact><ItemList><Item name="a">1</Item><Item name="b">2</Item><Item name="a">3</Item></ItemList>'));
+    const m = parsePhoneMessage(
+      wp(
+        '<ReasonForContact>solicited</ReasonForContact><ItemList><Item name="a">1</Item><Item name="b">2</Item><Item name="a">3</Item></ItemList>',
+      ),
+    );
     expect(m.items.map((i) => i.value)).toEqual(['1', '2', '3']);
   });
 
   it('values that look like numbers or booleans stay strings', () => {
-    const m = parsePhoneMessage(wp('<ReasonForContact>solicited</ReasonForContact><ItemList><Item name="a">007</Item><Item name="b">true</Item><Item name="c">1e3</Item><Item name="d">-1</Item></ItemList>'));
+    const m = parsePhoneMessage(
+      wp(
+        '<ReasonForContact>solicited</ReasonForContact><ItemList><Item name="a">007</Item><Item name="b">true</Item><Item name="c">1e3</Item><Item name="d">-1</Item></ItemList>',
+      ),
+    );
     expect(m.items.map((i) => i.value)).toEqual(['007', 'true', '1e3', '-1']);
   });
 
@@ -330,14 +349,19 @@ http://10.0.0.21:8085/contact_dls.html/ContactDLS
   });
 
   it('UTF-8 text from a Buffer: umlauts and characters outside the BMP', () => {
-    const body = Buffer.from(wp('<ReasonForContact>solicited</ReasonForContact><ItemList><Item name="display-id-unicode">Grüße 😀 Ω</Item></ItemList>'), 'utf8');
+    const body = Buffer.from(
+      wp('<ReasonForContact>solicited</ReasonForContact><ItemList><Item name="display-id-unicode">Grüße 😀 Ω</Item></ItemList>'),
+      'utf8',
+    );
     expect(parsePhoneMessage(body).items[0]?.value).toBe('Grüße 😀 Ω');
   });
 
   it('10,000 items parse, in order', () => {
     const items = Array.from({ length: 10_000 }, (_, i) => `<Item name="item-${i}" index="${i}">value ${i}</Item>`).join('');
     const started = performance.now();
-    const m = parsePhoneMessage(wp(`<ReasonForContact action="ReadAllItems" status="accepted">reply-to</ReasonForContact><ItemList>${items}</ItemList>`));
+    const m = parsePhoneMessage(
+      wp(`<ReasonForContact action="ReadAllItems" status="accepted">reply-to</ReasonForContact><ItemList>${items}</ItemList>`),
+    );
     expect(performance.now() - started).toBeLessThan(5000);
     expect(m.items).toHaveLength(10_000);
     expect(m.items[0]).toEqual({ name: 'item-0', index: 0, value: 'value 0' });
@@ -351,7 +375,16 @@ http://10.0.0.21:8085/contact_dls.html/ContactDLS
   });
 
   it('every action and reply status is accepted on reply-to', () => {
-    for (const action of ['ReadAllItems', 'WriteItems', 'ReadItems', 'Restart', 'FileDeployment', 'SoftwareDeployment', 'CleanUp', 'GetNextFragment']) {
+    for (const action of [
+      'ReadAllItems',
+      'WriteItems',
+      'ReadItems',
+      'Restart',
+      'FileDeployment',
+      'SoftwareDeployment',
+      'CleanUp',
+      'GetNextFragment',
+    ]) {
       for (const status of ['accepted', 'failed', 'busy']) {
         const m = parsePhoneMessage(wp(`<ReasonForContact action="${action}" status="${status}">reply-to</ReasonForContact>`));
         expect([m.action, m.status]).toEqual([action, status]);
@@ -360,7 +393,12 @@ http://10.0.0.21:8085/contact_dls.html/ContactDLS
   });
 
   it('clean-up from the phone with its reason item', () => {
-    const m = parsePhoneMessage(wp('<ReasonForContact>clean-up</ReasonForContact><ItemList><Item name="cleanup-reason">password retries exceeded</Item></ItemList>', `nonce="X" maxItems="-1" fragment="final"`));
+    const m = parsePhoneMessage(
+      wp(
+        '<ReasonForContact>clean-up</ReasonForContact><ItemList><Item name="cleanup-reason">password retries exceeded</Item></ItemList>',
+        `nonce="X" maxItems="-1" fragment="final"`,
+      ),
+    );
     expect(m).toMatchObject({ reason: 'clean-up', nonce: 'X', items: [{ name: 'cleanup-reason', value: 'password retries exceeded' }] });
   });
 });
@@ -407,7 +445,11 @@ describe('parsePhoneMessage: rejections', () => {
 
   it('other malformed documents', () => {
     expectRejected(wp('<ReasonForContact>start-up</reasonforcontact>'), 'not-well-formed', NONCE);
-    expectRejected(wp('<ReasonForContact>start-up</ReasonForContact><ItemList><Item name="a" name="b">1</Item></ItemList>'), 'not-well-formed', NONCE);
+    expectRejected(
+      wp('<ReasonForContact>start-up</ReasonForContact><ItemList><Item name="a" name="b">1</Item></ItemList>'),
+      'not-well-formed',
+      NONCE,
+    );
     expectRejected('this is not xml', 'not-well-formed', undefined);
     expectRejected(`${wp(body)}<WorkpointMessage/>`, 'wrong-root', NONCE);
   });
@@ -449,7 +491,11 @@ describe('parsePhoneMessage: rejections', () => {
   });
 
   it('unknown action, bad status, bad fragment', () => {
-    expectRejected(wp('<ReasonForContact action="DeleteEverything" status="accepted">reply-to</ReasonForContact>'), 'unknown-action', NONCE);
+    expectRejected(
+      wp('<ReasonForContact action="DeleteEverything" status="accepted">reply-to</ReasonForContact>'),
+      'unknown-action',
+      NONCE,
+    );
     expectRejected(wp('<ReasonForContact action="readallitems" status="accepted">reply-to</ReasonForContact>'), 'unknown-action', NONCE);
     expectRejected(wp('<ReasonForContact action="ReadAllItems" status="ok">reply-to</ReasonForContact>'), 'bad-attribute', NONCE);
     expectRejected(wp('<ReasonForContact>reply-to</ReasonForContact>', `nonce="${NONCE}" fragment="last"`), 'bad-attribute', NONCE);
@@ -459,16 +505,26 @@ describe('parsePhoneMessage: rejections', () => {
     expectRejected(wp('<ReasonForContact>solicited</ReasonForContact><ItemList><Item index="1">x</Item></ItemList>'), 'bad-item', NONCE);
     expectRejected(wp('<ReasonForContact>solicited</ReasonForContact><ItemList><Item name="">x</Item></ItemList>'), 'bad-item', NONCE);
     expectRejected(wp('<ReasonForContact>solicited</ReasonForContact><ItemList><Item>x</Item></ItemList>'), 'bad-item', NONCE);
-    expectRejected(wp('<ReasonForContact>solicited</ReasonForContact><ItemList><Item name="ok">1</Item><Item/></ItemList>'), 'bad-item', NONCE);
+    expectRejected(
+      wp('<ReasonForContact>solicited</ReasonForContact><ItemList><Item name="ok">1</Item><Item/></ItemList>'),
+      'bad-item',
+      NONCE,
+    );
   });
 
   it.each(['-1', 'abc', '1.5', '1e3', '0x10', '1234567890', '٣'])('bad index "%s"', (index) => {
-    expectRejected(wp(`<ReasonForContact>solicited</ReasonForContact><ItemList><Item name="a" index="${index}">x</Item></ItemList>`), 'bad-item', NONCE);
+    expectRejected(
+      wp(`<ReasonForContact>solicited</ReasonForContact><ItemList><Item name="a" index="${index}">x</Item></ItemList>`),
+      'bad-item',
+      NONCE,
+    );
   });
 
   it('error messages name the problem', () => {
     expect(parseError(wp('<ReasonForContact>hello</ReasonForContact>')).message).toContain('hello');
-    expect(parseError(wp('<ReasonForContact>solicited</ReasonForContact><ItemList><Item name="key" index="x">1</Item></ItemList>')).message).toContain('key');
+    expect(
+      parseError(wp('<ReasonForContact>solicited</ReasonForContact><ItemList><Item name="key" index="x">1</Item></ItemList>')).message,
+    ).toContain('key');
     const e = parseError(wp('<ReasonForContact>hello</ReasonForContact>'));
     expect(e.name).toBe('WpiParseError');
     expect(e).toBeInstanceOf(Error);

@@ -69,7 +69,7 @@ describe('splitForPhone', () => {
     expect(batches.length).toBeGreaterThan(Math.floor(chars / MAX_MESSAGE_BYTES));
   });
 
-  it('the 50 kB bound holds for nonces up to 128 characters (sniffNonce\'s limit; guide nonces are 23–32)', () => {
+  it("the 50 kB bound holds for nonces up to 128 characters (sniffNonce's limit; guide nonces are 23–32)", () => {
     const items = Array.from({ length: 400 }, (_, i) => single(i, 'w'.repeat(300 + (i % 7) * 41)));
     for (const b of splitForPhone(items, -1)) expect(bytes(built(b, 'N'.repeat(128)))).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
   });
@@ -99,7 +99,9 @@ describe('splitForPhone', () => {
       { name: 'key-label-unicode', index: 0, value: 'Grüße 😀' },
       { name: 'x', value: 'quote " apostrophe \' tab \t nl \n' },
     ];
-    const empty = bytes(buildServiceMessage({ nonce: NONCE, action: 'WriteItems', items: [] }).replace('<ItemList/>', '<ItemList></ItemList>'));
+    const empty = bytes(
+      buildServiceMessage({ nonce: NONCE, action: 'WriteItems', items: [] }).replace('<ItemList/>', '<ItemList></ItemList>'),
+    );
     for (const item of samples) {
       const one = bytes(built([item]));
       expect(one - empty, item.name).toBeLessThanOrEqual(itemBytes(item));
@@ -148,8 +150,12 @@ describe('splitForPhone: items that belong together (p. 71)', () => {
 
   it('different indexes are different groups; the shifted level (1001+) is its own key', () => {
     expect(groupKey({ name: 'function-key-def', index: 1, value: '' })).toBe(groupKey({ name: 'key-label-unicode', index: 1, value: '' }));
-    expect(groupKey({ name: 'function-key-def', index: 1, value: '' })).not.toBe(groupKey({ name: 'function-key-def', index: 2, value: '' }));
-    expect(groupKey({ name: 'function-key-def', index: 1, value: '' })).not.toBe(groupKey({ name: 'function-key-def', index: 1001, value: '' }));
+    expect(groupKey({ name: 'function-key-def', index: 1, value: '' })).not.toBe(
+      groupKey({ name: 'function-key-def', index: 2, value: '' }),
+    );
+    expect(groupKey({ name: 'function-key-def', index: 1, value: '' })).not.toBe(
+      groupKey({ name: 'function-key-def', index: 1001, value: '' }),
+    );
     expect(groupKey({ name: 'file-name', index: 1, value: '' })).toBe(groupKey({ name: 'file-type', index: 1, value: '' }));
     expect(groupKey({ name: 'file-name', index: 1, value: '' })).not.toBe(groupKey({ name: 'function-key-def', index: 1, value: '' }));
     // Unindexed items stand alone; unknown indexed items group only with themselves.
@@ -173,14 +179,22 @@ describe('splitForPhone: items that belong together (p. 71)', () => {
   });
 
   it('a group bigger than maxItems is split anyway: the phone limit is hard', () => {
-    const group: WpiItem[] = ['function-key-def', 'key-label-unicode', 'send-url-address', 'blf-audible'].map((name) => ({ name, index: 2, value: '1' }));
+    const group: WpiItem[] = ['function-key-def', 'key-label-unicode', 'send-url-address', 'blf-audible'].map((name) => ({
+      name,
+      index: 2,
+      value: '1',
+    }));
     const batches = splitForPhone([single(0), ...group], 3);
     for (const b of batches) expect(b.length).toBeLessThanOrEqual(3);
     expect(batches.flat()).toHaveLength(5);
   });
 
   it('a group larger than 50 kB is split anyway, each message still ≤ 50 kB where possible', () => {
-    const group: WpiItem[] = ['function-key-def', 'key-label-unicode', 'send-url-address'].map((name) => ({ name, index: 4, value: 'v'.repeat(20_000) }));
+    const group: WpiItem[] = ['function-key-def', 'key-label-unicode', 'send-url-address'].map((name) => ({
+      name,
+      index: 4,
+      value: 'v'.repeat(20_000),
+    }));
     const batches = splitForPhone(group, -1);
     expect(batches.length).toBeGreaterThan(1);
     for (const b of batches) expect(bytes(built(b))).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);

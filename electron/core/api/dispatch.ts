@@ -32,9 +32,7 @@ export async function dispatch(handlers: ApiHandlers, method: unknown, req: unkn
   }
   const parsed = API_REQUESTS[method].safeParse(req);
   if (!parsed.success) {
-    const detail = parsed.error.issues
-      .map((issue) => `${issue.path.map(String).join('.') || 'request'}: ${issue.message}`)
-      .join('; ');
+    const detail = parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || 'request'}: ${issue.message}`).join('; ');
     throw new ApiRequestError(400, `Invalid request for ${method}: ${detail}`);
   }
   // The schema and the handler belong to the same method; TypeScript cannot correlate the two
@@ -58,11 +56,8 @@ export function toApiFailure(error: unknown): ApiFailure {
   const fields = typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : {};
   const statusCode = fields.statusCode;
   const status =
-    typeof statusCode === 'number' && Number.isInteger(statusCode) && statusCode >= 400 && statusCode <= 599
-      ? statusCode
-      : 500;
-  const message =
-    error instanceof Error && error.message ? error.message : status === 500 ? 'Internal error' : 'Request failed';
+    typeof statusCode === 'number' && Number.isInteger(statusCode) && statusCode >= 400 && statusCode <= 599 ? statusCode : 500;
+  const message = error instanceof Error && error.message ? error.message : status === 500 ? 'Internal error' : 'Request failed';
   const body: ApiErrorBody = { error: message };
   if (Array.isArray(fields.issues)) body.issues = fields.issues as ValidationIssue[];
   return { status, body };

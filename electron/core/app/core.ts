@@ -34,7 +34,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const now = options.now ?? Date.now;
   const token = (): string => randomBytes(16).toString('hex').toUpperCase();
   const settings = new Settings(options.settingsStore);
-  const log = options.log ?? ((level: 'info' | 'warn', message: string) => (level === 'warn' ? console.warn : console.log)(`[fieldstage] ${message}`));
+  const log =
+    options.log ??
+    ((level: 'info' | 'warn', message: string) => (level === 'warn' ? console.warn : console.log)(`[fieldstage] ${message}`));
   mkdirSync(options.dataDir, { recursive: true });
 
   // conf re-reads its file on every get(); phone messages use this cached copy instead.
@@ -104,7 +106,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     new ContactMeThrottle({ now, minIntervalMs: s.contactMe.minIntervalMs, maxAttempts: s.contactMe.maxAttempts });
   let throttle = throttleFor(initial);
   settings.onChange((next, previous) => {
-    if (next.contactMe.minIntervalMs !== previous.contactMe.minIntervalMs || next.contactMe.maxAttempts !== previous.contactMe.maxAttempts) {
+    if (
+      next.contactMe.minIntervalMs !== previous.contactMe.minIntervalMs ||
+      next.contactMe.maxAttempts !== previous.contactMe.maxAttempts
+    ) {
       throttle = throttleFor(next);
     }
   });
@@ -262,7 +267,11 @@ class CoalescingPublisher {
       }
       for (const mac of this.phones) {
         const phone = this.store.phones.get(mac);
-        if (phone) this.bus.publish({ type: 'phone.updated', phone: phoneSummary(this.store, phone, this.store.jobs.listForPhone(mac), this.now()) });
+        if (phone)
+          this.bus.publish({
+            type: 'phone.updated',
+            phone: phoneSummary(this.store, phone, this.store.jobs.listForPhone(mac), this.now()),
+          });
       }
       for (const id of this.exchanges) {
         const exchange = this.store.exchanges.get(id);

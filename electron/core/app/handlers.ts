@@ -120,7 +120,8 @@ export function createHandlers(ctx: HandlerContext): ApiHandlers {
     'jobs.retry': async ({ id }) => {
       const old = store.jobs.get(id, { reveal: true });
       if (!old) throw new NotFoundError(`no job ${id}`);
-      if (old.state !== 'failed' && old.state !== 'cancelled') throw new BadRequestError(`job is ${old.state}; only failed or cancelled jobs are retried`);
+      if (old.state !== 'failed' && old.state !== 'cancelled')
+        throw new BadRequestError(`job is ${old.state}; only failed or cancelled jobs are retried`);
       checkJobRequest(old.kind, old.items);
       const job = store.jobs.create(old.mac, old.kind, old.items, ctx.now());
       ctx.jobChanged(job.id);
@@ -129,7 +130,9 @@ export function createHandlers(ctx: HandlerContext): ApiHandlers {
       return { job: jobView(job) };
     },
     'exchanges.list': async ({ mac, limit, beforeId }) =>
-      store.exchanges.list({ ...(mac ? { mac: macOrThrow(mac) } : {}), limit, ...(beforeId === undefined ? {} : { beforeId }) }).map(exchangeSummary),
+      store.exchanges
+        .list({ ...(mac ? { mac: macOrThrow(mac) } : {}), limit, ...(beforeId === undefined ? {} : { beforeId }) })
+        .map(exchangeSummary),
     'exchanges.get': async ({ id }) => {
       const exchange = store.exchanges.get(id);
       if (!exchange) throw new NotFoundError(`no exchange ${id}`);
@@ -155,7 +158,10 @@ export function createHandlers(ctx: HandlerContext): ApiHandlers {
         return settingsView(await ctx.settings.update(patch));
       } catch (error) {
         if (error instanceof SettingsValidationError) {
-          throw new BadRequestError(error.message, error.issues.map((i) => ({ name: i.field, message: i.message })));
+          throw new BadRequestError(
+            error.message,
+            error.issues.map((i) => ({ name: i.field, message: i.message })),
+          );
         }
         throw error;
       }

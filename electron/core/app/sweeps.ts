@@ -54,8 +54,18 @@ export class Sweeps {
       onResult: (r) => this.deps.result({ sweepId, ip: r.ip, outcome: r.outcome, detail: r.detail }),
     })
       .then((report) => {
-        this.deps.progress({ sweepId, done: report.results.length, total, found: report.phones, finished: true, cancelled: report.cancelled });
-        this.deps.log('info', `sweep ${sweepId}: ${report.phones} phones, ${report.other} other, ${report.noAnswer} silent in ${report.durationMs} ms`);
+        this.deps.progress({
+          sweepId,
+          done: report.results.length,
+          total,
+          found: report.phones,
+          finished: true,
+          cancelled: report.cancelled,
+        });
+        this.deps.log(
+          'info',
+          `sweep ${sweepId}: ${report.phones} phones, ${report.other} other, ${report.noAnswer} silent in ${report.durationMs} ms`,
+        );
       })
       .catch((error: unknown) => {
         this.deps.progress({ sweepId, done: 0, total, found, finished: true, cancelled: true });

@@ -12,9 +12,12 @@ const STATE_PRIORITY: JobState[] = ['running', 'waiting-busy', 'waiting-for-phon
 const RECENT_FAILURE_MS = 60 * 60_000;
 
 export function phoneSummary(store: Store, phone: PhoneRecord, jobs: readonly JobRecord[], now: number): PhoneSummary {
-  const relevant = jobs.filter((j) => !FINAL_JOB_STATES.includes(j.state) || (j.state === 'failed' && now - j.updatedAt < RECENT_FAILURE_MS));
+  const relevant = jobs.filter(
+    (j) => !FINAL_JOB_STATES.includes(j.state) || (j.state === 'failed' && now - j.updatedAt < RECENT_FAILURE_MS),
+  );
   const jobState = STATE_PRIORITY.find((s) => relevant.some((j) => j.state === s)) ?? null;
-  const displayName = store.inventory.get(phone.mac, 'display-id-unicode')?.value || store.inventory.get(phone.mac, 'display-id')?.value || null;
+  const displayName =
+    store.inventory.get(phone.mac, 'display-id-unicode')?.value || store.inventory.get(phone.mac, 'display-id')?.value || null;
   return {
     mac: phone.mac,
     model: phone.model,
@@ -74,5 +77,15 @@ export function jobView(job: JobRecord): JobView {
 }
 
 export function exchangeSummary(e: ExchangeRecord): ExchangeSummary {
-  return { id: e.id, mac: e.mac, peer: e.peer, at: e.at, durationMs: e.durationMs, reason: e.reason, action: e.action, httpStatus: e.httpStatus, note: e.note };
+  return {
+    id: e.id,
+    mac: e.mac,
+    peer: e.peer,
+    at: e.at,
+    durationMs: e.durationMs,
+    reason: e.reason,
+    action: e.action,
+    httpStatus: e.httpStatus,
+    note: e.note,
+  };
 }

@@ -88,7 +88,12 @@ export class ContactMeThrottle {
       };
     }
     if (at > this.now()) {
-      return { allowed: false, reason: 'too-soon', retryAt: at, detail: `next contact-me allowed in ${Math.ceil((at - this.now()) / 1000)} s` };
+      return {
+        allowed: false,
+        reason: 'too-soon',
+        retryAt: at,
+        detail: `next contact-me allowed in ${Math.ceil((at - this.now()) / 1000)} s`,
+      };
     }
     return { allowed: true };
   }

@@ -141,7 +141,12 @@ export function dhcpSnippets(input: SnippetInput): DhcpSnippets {
   const { url } = option;
   const vlan = input.vlanId;
   const hostName = input.hostnameSubOption?.trim();
-  const scope = snippetParam(input.windowsScopeId, '<scope-id>', isIpv4, 'Windows scope ID must be an IPv4 network address like 192.168.1.0');
+  const scope = snippetParam(
+    input.windowsScopeId,
+    '<scope-id>',
+    isIpv4,
+    'Windows scope ID must be an IPv4 network address like 192.168.1.0',
+  );
   const server = snippetParam(
     input.mikrotikServer,
     '<dhcp-server>',

@@ -11,7 +11,12 @@ export const UNIFY_OUIS: readonly { oui: string; owner: string }[] = [
 ];
 
 // Accepted spellings: bare hex, colon or dash pairs (one separator throughout), Cisco dotted quads.
-const MAC_FORMS = [/^[0-9a-f]{12}$/i, /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i, /^[0-9a-f]{2}(-[0-9a-f]{2}){5}$/i, /^[0-9a-f]{4}(\.[0-9a-f]{4}){2}$/i];
+const MAC_FORMS = [
+  /^[0-9a-f]{12}$/i,
+  /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i,
+  /^[0-9a-f]{2}(-[0-9a-f]{2}){5}$/i,
+  /^[0-9a-f]{4}(\.[0-9a-f]{4}){2}$/i,
+];
 
 /** `001ae8123456`, `00-1a-e8-12-34-56`, `001a.e812.3456` → `00:1A:E8:12:34:56` (the phones' own `mac-addr` form). */
 export function normalizeMac(text: string): string {

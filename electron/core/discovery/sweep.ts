@@ -3,7 +3,14 @@
  * range one contact-me pointing at us. Paced and capped so a customer LAN is not flooded, each
  * address probed at most once per sweep, cancellable at any time.
  */
-import { contactMeUri, sendContactMe, PHONE_SERVER_HEADER, CONTACT_ME_PORT, type ContactMeRequest, type ContactMeResult } from './contact-me.js';
+import {
+  contactMeUri,
+  sendContactMe,
+  PHONE_SERVER_HEADER,
+  CONTACT_ME_PORT,
+  type ContactMeRequest,
+  type ContactMeResult,
+} from './contact-me.js';
 import { formatIpv4, isIpv4, networkOf, parseIpv4 } from './ipv4.js';
 
 /** One /16: beyond that a sweep at a polite rate takes hours and is almost certainly a typo. */
@@ -69,7 +76,10 @@ export function parseTargets(text: string): string[] {
     const block = parseBlock(token);
     // Checked before expanding, so 0.0.0.0/0 is refused without building 4 billion entries.
     if (block.count > MAX_SWEEP_ADDRESSES) {
-      throw new TargetParseError(token, `"${token}" holds ${block.count} addresses; one sweep takes at most ${MAX_SWEEP_ADDRESSES} (a /16)`);
+      throw new TargetParseError(
+        token,
+        `"${token}" holds ${block.count} addresses; one sweep takes at most ${MAX_SWEEP_ADDRESSES} (a /16)`,
+      );
     }
     for (let i = 0; i < block.count; i++) seen.add(block.first + i);
     if (seen.size > MAX_SWEEP_ADDRESSES) {

@@ -125,7 +125,10 @@ export function buildPhoneServer(options: PhoneServerOptions): FastifyInstance {
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, req, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     handlers.log('warn', `${req.ip}: ${req.method} ${req.url.slice(0, 200)} rejected with ${status} (${error.code ?? error.message})`);
-    return reply.code(status).type('text/plain').send(status === 413 ? 'Payload Too Large' : status === 500 ? 'Internal Server Error' : 'Bad Request');
+    return reply
+      .code(status)
+      .type('text/plain')
+      .send(status === 413 ? 'Payload Too Large' : status === 500 ? 'Internal Server Error' : 'Bad Request');
   });
 
   app.addHook('onReady', async () => {

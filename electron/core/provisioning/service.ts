@@ -128,7 +128,9 @@ export class ProvisioningService {
     if (!phone?.pollIntervalS) return;
     const items = this.deps.pollItems(plainAddress(serverAddress), phone.pollIntervalS);
     if (!items) return;
-    const queued = store.jobs.runnableFor(mac, Number.MAX_SAFE_INTEGER).some((j) => j.kind === 'write-items' && j.items.some((i) => i.name === DCMP_URL_ITEM));
+    const queued = store.jobs
+      .runnableFor(mac, Number.MAX_SAFE_INTEGER)
+      .some((j) => j.kind === 'write-items' && j.items.some((i) => i.name === DCMP_URL_ITEM));
     if (queued) return;
     const job = store.jobs.create(mac, 'write-items', items, this.deps.now());
     notify.jobChanged(job.id);
@@ -163,7 +165,12 @@ export class ProvisioningService {
     const running = decision.effects.find((e) => e.type === 'job-running');
     const effects = decision.effects.filter((e) => e.type !== 'job-running' && e.type !== 'job-awaiting');
     if (running && running.type === 'job-running') {
-      effects.push({ type: 'job-failed', jobId: running.jobId, reason: error.message, results: [{ name: error.itemName, status: 'not sent' }] });
+      effects.push({
+        type: 'job-failed',
+        jobId: running.jobId,
+        reason: error.message,
+        results: [{ name: error.itemName, status: 'not sent' }],
+      });
     }
     return { ...rejectMessage(nonce, mac, error.message), effects };
   }
@@ -216,12 +223,19 @@ export class ProvisioningService {
             this.moveJob(effect.jobId, 'running', { startedAt: started, incrementAttempts: true }, changedJobs);
             break;
           case 'job-awaiting':
-            if (store.jobs.update(effect.jobId, { awaiting: effect.expect, expectVersion: effect.expectVersion ?? null, updatedAt: started })) {
+            if (
+              store.jobs.update(effect.jobId, { awaiting: effect.expect, expectVersion: effect.expectVersion ?? null, updatedAt: started })
+            ) {
               changedJobs.add(effect.jobId);
             }
             break;
           case 'job-busy':
-            this.moveJob(effect.jobId, 'waiting-busy', { reason: 'waiting: phone in a call', notBefore: started + (this.deps.busyRetryMs ?? BUSY_RETRY_MS) }, changedJobs);
+            this.moveJob(
+              effect.jobId,
+              'waiting-busy',
+              { reason: 'waiting: phone in a call', notBefore: started + (this.deps.busyRetryMs ?? BUSY_RETRY_MS) },
+              changedJobs,
+            );
             break;
           case 'job-done':
             this.moveJob(effect.jobId, 'done', { results: effect.results, reason: null, finishedAt: started }, changedJobs);
@@ -275,12 +289,7 @@ export class ProvisioningService {
     );
   }
 
-  private moveJob(
-    id: string,
-    state: JobState,
-    patch: Parameters<Store['jobs']['transition']>[2],
-    changed: Set<string>,
-  ): void {
+  private moveJob(id: string, state: JobState, patch: Parameters<Store['jobs']['transition']>[2], changed: Set<string>): void {
     if (this.deps.store.jobs.transition(id, state, { ...patch, updatedAt: this.deps.now() })) changed.add(id);
   }
 }
@@ -290,7 +299,10 @@ function deployedFileName(items: readonly WpiItem[]): string | undefined {
   const name = items.find((i) => i.name === 'file-name')?.value;
   if (name) return name;
   const url = items.find((i) => i.name === 'file-https-base-url')?.value;
-  const last = url?.replace(/[?#].*$/, '').split('/').pop();
+  const last = url
+    ?.replace(/[?#].*$/, '')
+    .split('/')
+    .pop();
   if (!last) return undefined;
   try {
     return decodeURIComponent(last);
@@ -316,5 +328,7 @@ function loggedBody(body: Buffer): string {
   } catch {
     text = body.toString('latin1');
   }
-  return text.length > MAX_LOGGED_BODY ? `${text.slice(0, MAX_LOGGED_BODY)}\n[… ${text.length - MAX_LOGGED_BODY} more characters not logged]` : text;
+  return text.length > MAX_LOGGED_BODY
+    ? `${text.slice(0, MAX_LOGGED_BODY)}\n[… ${text.length - MAX_LOGGED_BODY} more characters not logged]`
+    : text;
 }

@@ -85,14 +85,21 @@ export class Reacher {
       return { mac, outcome: decision.reason, detail: decision.detail };
     }
     throttle.noteSent(mac);
-    const result = await this.deps.send({ phoneIp: phone.ip, ...(phone.contactMeUri ? { uri: phone.contactMeUri } : {}), dlsPort: this.deps.dlsPort() });
+    const result = await this.deps.send({
+      phoneIp: phone.ip,
+      ...(phone.contactMeUri ? { uri: phone.contactMeUri } : {}),
+      dlsPort: this.deps.dlsPort(),
+    });
     const at = new Date(this.deps.now()).toLocaleTimeString();
     const reason =
       result.outcome === 'acknowledged'
         ? `contact-me acknowledged at ${at}: waiting for the phone to call back`
         : `contact-me at ${at}: ${result.detail}; waiting for the phone's next contact or poll`;
     this.markWaiting(mac, reason);
-    this.deps.log(result.outcome === 'acknowledged' ? 'info' : 'warn', `${mac} (${phone.ip}): contact-me ${result.outcome}${manual ? ' (manual)' : ''}`);
+    this.deps.log(
+      result.outcome === 'acknowledged' ? 'info' : 'warn',
+      `${mac} (${phone.ip}): contact-me ${result.outcome}${manual ? ' (manual)' : ''}`,
+    );
     return { mac, outcome: result.outcome, detail: result.detail };
   }
 

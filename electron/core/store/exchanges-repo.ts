@@ -110,9 +110,7 @@ export class ExchangesRepo {
 
   /** Newest first. */
   list(query: ExchangeQuery = {}): ExchangeRecord[] {
-    return this.#list
-      .all({ mac: query.mac ?? null, beforeId: query.beforeId ?? null, limit: query.limit ?? 200 })
-      .map(toRecord);
+    return this.#list.all({ mac: query.mac ?? null, beforeId: query.beforeId ?? null, limit: query.limit ?? 200 }).map(toRecord);
   }
 
   /** New limits (e.g. after a settings change), applied at once. */

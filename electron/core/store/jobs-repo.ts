@@ -9,10 +9,7 @@ import type { JobRecord } from './types.js';
 
 /** Fields a caller may change; `undefined` leaves a field as it is, `null` clears it. */
 export type JobPatch = Partial<
-  Pick<
-    JobRecord,
-    'state' | 'results' | 'reason' | 'awaiting' | 'expectVersion' | 'attempts' | 'startedAt' | 'finishedAt' | 'notBefore'
-  >
+  Pick<JobRecord, 'state' | 'results' | 'reason' | 'awaiting' | 'expectVersion' | 'attempts' | 'startedAt' | 'finishedAt' | 'notBefore'>
 > & {
   /** Count one more attempt (ignored if `attempts` is given). */
   incrementAttempts?: boolean;
@@ -91,9 +88,7 @@ export class JobsRepo {
         expect_version = @expect_version, attempts = @attempts, updated_at = @updated_at,
         started_at = @started_at, finished_at = @finished_at, not_before = @not_before
       WHERE id = @id`);
-    this.#forPhone = db.prepare<[string], JobRow>(
-      `SELECT ${COLUMNS} FROM jobs WHERE mac = ? ORDER BY created_at DESC, rowid DESC`,
-    );
+    this.#forPhone = db.prepare<[string], JobRow>(`SELECT ${COLUMNS} FROM jobs WHERE mac = ? ORDER BY created_at DESC, rowid DESC`);
     // One statement for any state filter: the states travel as a JSON array (NULL = all).
     this.#list = db.prepare<{ states: string | null; limit: number }, JobRow>(`
       SELECT ${COLUMNS} FROM jobs
@@ -163,9 +158,7 @@ export class JobsRepo {
 
   /** Jobs waiting for `mac` whose back-off (notBefore) has passed at `now`, oldest first; secrets masked. */
   runnableFor(mac: string, now: number): JobRecord[] {
-    return this.#runnable
-      .all({ mac, now, states: RUNNABLE_STATES_JSON })
-      .map((row) => this.#toRecord(row, false));
+    return this.#runnable.all({ mac, now, states: RUNNABLE_STATES_JSON }).map((row) => this.#toRecord(row, false));
   }
 
   /**

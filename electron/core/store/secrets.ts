@@ -243,7 +243,7 @@ function isSpace(code: number): boolean {
 
 /** Characters that end a tag or attribute name. */
 function isNameStop(code: number): boolean {
-  return isSpace(code) || code === 0x3e /* > */ || code === 0x3c /* < */ || code === 0x2f /* / */;
+  return isSpace(code) || code === 0x3e /* > */ || code === 0x3c /* < */ || code === 0x2f; /* / */
 }
 
 const NAMED_ENTITIES: ReadonlyMap<string, string> = new Map([

@@ -76,9 +76,7 @@ export async function startUiApi(options: UiApiOptions): Promise<UiApi> {
       });
       // POST (not EventSource/GET) so the client can send the Authorization header.
       api.post('/events', (_request, reply) => streamEvents(reply, events, streams));
-      api.post<{ Params: { method: string } }>('/:method', (request) =>
-        dispatch(handlers, request.params.method, request.body),
-      );
+      api.post<{ Params: { method: string } }>('/:method', (request) => dispatch(handlers, request.params.method, request.body));
     },
     { prefix: '/api' },
   );
@@ -110,11 +108,7 @@ function hasToken(request: FastifyRequest, expected: Buffer): boolean {
 }
 
 /** Server-Sent Events over the hijacked response: `data: <json>` per event, comments as heartbeat. */
-function streamEvents(
-  reply: FastifyReply,
-  events: UiApiOptions['events'],
-  streams: Set<ServerResponse>,
-): void {
+function streamEvents(reply: FastifyReply, events: UiApiOptions['events'], streams: Set<ServerResponse>): void {
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, {

@@ -5,7 +5,8 @@ import { UnsendableItemError } from './errors.js';
 /** Item names as the XSD allows them (wpi.xsd `ItemName`). */
 const ITEM_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 /** Characters XML 1.0 cannot carry at all (unpaired surrogates would reach the phone as U+FFFD). */
-const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const XML_INVALID =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Why this value cannot be sent, or null when it can. Used up front by validation too. */
 export function unsendableReason(item: Pick<WpiItem, 'name' | 'value'>): string | null {

@@ -198,7 +198,11 @@ function settleAwaited(message: PhoneMessage, mac: string, awaited: AwaitedJob[]
       effects.push({ type: 'job-done', jobId: job.id, results: [{ name: 'start-up', status: 'accepted', value: 'phone came back' }] });
     } else if (message.reason === 'start-up' && job.kind === 'software-deployment') {
       if (!job.expectVersion || sameVersion(version, job.expectVersion)) {
-        effects.push({ type: 'job-done', jobId: job.id, results: [{ name: 'software-version', status: 'accepted', value: version ?? '' }] });
+        effects.push({
+          type: 'job-done',
+          jobId: job.id,
+          results: [{ name: 'software-version', status: 'accepted', value: version ?? '' }],
+        });
       } else {
         effects.push({
           type: 'job-failed',
@@ -227,7 +231,9 @@ function reportedFileJob(items: readonly WpiItem[], awaited: readonly AwaitedJob
 function fileStatusEffect(jobId: string, items: WpiItem[]): Effect {
   const status = value(items, 'file-deployment-status');
   const outcome = status === 'ok' ? 'accepted' : 'failed';
-  const results = items.filter((i) => i.name.startsWith('file-deployment-')).map((i) => ({ ...itemRef(i), value: i.value, status: outcome }));
+  const results = items
+    .filter((i) => i.name.startsWith('file-deployment-'))
+    .map((i) => ({ ...itemRef(i), value: i.value, status: outcome }));
   if (status === 'ok') return { type: 'job-done', jobId, results };
   return { type: 'job-failed', jobId, reason: `phone reports file deployment ${status ?? 'without a status'}`, results };
 }
@@ -299,7 +305,12 @@ function handleReply(input: MessageInput, policy: EnginePolicy): Decision {
         return cleanUp(message.nonce, null, effects);
       }
       // A reply other than accepted means it refused (e.g. wrong factory-reset password).
-      effects.push({ type: 'job-failed', jobId: step.jobId, reason: `phone refused the restart (${status})`, results: items.map(readResult) });
+      effects.push({
+        type: 'job-failed',
+        jobId: step.jobId,
+        reason: `phone refused the restart (${status})`,
+        results: items.map(readResult),
+      });
       done.ended = false;
       break;
     case 'file':
@@ -308,7 +319,12 @@ function handleReply(input: MessageInput, policy: EnginePolicy): Decision {
         effects.push({ type: 'job-done', jobId: step.jobId, results: items.map(readResult) });
         done.needReadAll = true;
       } else {
-        effects.push({ type: 'job-failed', jobId: step.jobId, reason: `phone refused the file deployment (${status})`, results: items.map(readResult) });
+        effects.push({
+          type: 'job-failed',
+          jobId: step.jobId,
+          reason: `phone refused the file deployment (${status})`,
+          results: items.map(readResult),
+        });
       }
       break;
     case 'software':
@@ -320,7 +336,12 @@ function handleReply(input: MessageInput, policy: EnginePolicy): Decision {
         effects.push({ type: 'job-busy', jobId: step.jobId });
         done.busy = true;
       } else {
-        effects.push({ type: 'job-failed', jobId: step.jobId, reason: `phone refused the firmware deployment (${status})`, results: items.map(readResult) });
+        effects.push({
+          type: 'job-failed',
+          jobId: step.jobId,
+          reason: `phone refused the firmware deployment (${status})`,
+          results: items.map(readResult),
+        });
       }
       done.ended = false;
       break;
@@ -437,7 +458,13 @@ function next(flow: FlowState, nonce: string, phone: PhoneContext, policy: Engin
         effects.push({ type: 'job-done', jobId: job.id, results: [] });
         return next(tried, nonce, phone, policy, effects);
       }
-      return send({ ...tried, step: { kind: 'write', jobId: job.id, batches, batch: 0, results: [] } }, nonce, 'WriteItems', batches[0], effects);
+      return send(
+        { ...tried, step: { kind: 'write', jobId: job.id, batches, batch: 0, results: [] } },
+        nonce,
+        'WriteItems',
+        batches[0],
+        effects,
+      );
     }
     case 'restart':
     case 'factory-reset': {

@@ -68,10 +68,7 @@ export interface BrowserClientOptions {
  * Browser-mode transport: `POST /api/<method>` with a bearer token, and one shared streaming
  * `POST /api/events` connection (SSE lines) for all event listeners, reconnected with back-off.
  */
-export function createBrowserClient({
-  token,
-  fetch: fetchImpl = (...args) => fetch(...args),
-}: BrowserClientOptions): ApiClient {
+export function createBrowserClient({ token, fetch: fetchImpl = (...args) => fetch(...args) }: BrowserClientOptions): ApiClient {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
 

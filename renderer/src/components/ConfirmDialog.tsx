@@ -19,16 +19,7 @@ export interface ConfirmDialogProps {
 type BodyProps = Omit<ConfirmDialogProps, 'opened' | 'title'>;
 
 /** Lives only while the dialog is open, so every opening starts with an empty confirmation field. */
-function ConfirmDialogBody({
-  message,
-  confirmLabel,
-  requireTyped,
-  typedLabel,
-  danger,
-  busy,
-  onConfirm,
-  onClose,
-}: BodyProps) {
+function ConfirmDialogBody({ message, confirmLabel, requireTyped, typedLabel, danger, busy, onConfirm, onClose }: BodyProps) {
   const t = useT();
   const [typed, setTyped] = useState('');
   const confirmed = !requireTyped || requireTyped.includes(typed);
@@ -56,13 +47,7 @@ function ConfirmDialogBody({
           <Button variant="default" onClick={onClose}>
             {t('common.cancel')}
           </Button>
-          <Button
-            data-testid="confirm-button"
-            type="submit"
-            color={danger ? 'red' : undefined}
-            disabled={!confirmed}
-            loading={busy}
-          >
+          <Button data-testid="confirm-button" type="submit" color={danger ? 'red' : undefined} disabled={!confirmed} loading={busy}>
             {confirmLabel}
           </Button>
         </Group>

@@ -48,15 +48,7 @@ function HeaderCell<T>({ header, flexible }: { header: Header<T, unknown>; flexi
  * A TanStack table whose body only renders the rows in view (padding rows keep the scroll height),
  * so a site with a thousand phones scrolls as smoothly as one with ten. Arrow keys move between rows.
  */
-export function VirtualTable<T>({
-  table,
-  height,
-  getRowProps,
-  empty,
-  label,
-  flexibleColumns = [],
-  minWidth,
-}: VirtualTableProps<T>) {
+export function VirtualTable<T>({ table, height, getRowProps, empty, label, flexibleColumns = [], minWidth }: VirtualTableProps<T>) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const rows = table.getRowModel().rows;
   const virtualizer = useVirtualizer({
@@ -100,9 +92,7 @@ export function VirtualTable<T>({
         <Table.Tbody onKeyDown={moveFocus}>
           {rows.length === 0 && empty && (
             <Table.Tr>
-              <Table.Td colSpan={columnCount}>
-                {typeof empty === 'string' ? <Text c="dimmed">{empty}</Text> : empty}
-              </Table.Td>
+              <Table.Td colSpan={columnCount}>{typeof empty === 'string' ? <Text c="dimmed">{empty}</Text> : empty}</Table.Td>
             </Table.Tr>
           )}
           {paddingTop > 0 && <tr style={{ height: paddingTop }} aria-hidden />}
@@ -111,17 +101,9 @@ export function VirtualTable<T>({
             if (!row) return null;
             const rowProps = getRowProps?.(row);
             return (
-              <Table.Tr
-                key={row.id}
-                data-index={item.index}
-                {...rowProps}
-                style={{ height: ROW_HEIGHT, ...rowProps?.style }}
-              >
+              <Table.Tr key={row.id} data-index={item.index} {...rowProps} style={{ height: ROW_HEIGHT, ...rowProps?.style }}>
                 {row.getVisibleCells().map((cell) => (
-                  <Table.Td
-                    key={cell.id}
-                    style={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}
-                  >
+                  <Table.Td key={cell.id} style={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>
                     {flexRender(cell.column.columnDef.cell, cell.getContext())}
                   </Table.Td>
                 ))}

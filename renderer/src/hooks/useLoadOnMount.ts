@@ -9,9 +9,7 @@ import { useAppStore } from '../store/context.js';
 export function useLoadOnMount(load: () => Promise<unknown>, key: unknown = null): void {
   const notify = useAppStore((state) => state.notify);
   const startLoad = useEffectEvent(() => {
-    load().catch((error: unknown) =>
-      notify({ tone: 'error', message: 'notice.loadFailed', detail: describeError(error) }),
-    );
+    load().catch((error: unknown) => notify({ tone: 'error', message: 'notice.loadFailed', detail: describeError(error) }));
   });
   useEffect(() => startLoad(), [key]);
 }

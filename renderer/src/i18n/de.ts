@@ -81,10 +81,8 @@ export const de: Record<MessageKey, string> = {
   'phones.selectRow': '{mac} auswählen',
   'phones.selected': '{count} ausgewählt',
   'phones.empty.title': 'Noch hat sich kein Telefon gemeldet',
-  'phones.empty.intro':
-    'Telefone erscheinen hier, sobald sie diesen Laptop unter {address} erreichen. So richten Sie sie hierher:',
-  'phones.empty.dhcp':
-    'DHCP-Option 43 am DHCP-Server des Kunden (die Erkennung erzeugt die genauen Bytes und ein Snippet).',
+  'phones.empty.intro': 'Telefone erscheinen hier, sobald sie diesen Laptop unter {address} erreichen. So richten Sie sie hierher:',
+  'phones.empty.dhcp': 'DHCP-Option 43 am DHCP-Server des Kunden (die Erkennung erzeugt die genauen Bytes und ein Snippet).',
   'phones.empty.menu': 'An einem Telefon: Admin-Menü → Netzwerk → Update-Dienst (DLS): Adresse und Port {address}.',
   'phones.empty.sweep': 'Telefone, die schon einen anderen Server kennen: Subnetz-Suche in der Erkennung starten.',
   'phones.empty.openDiscovery': 'Erkennung öffnen',
@@ -95,19 +93,15 @@ export const de: Record<MessageKey, string> = {
   'actions.restart': 'Neustart',
   'actions.restartDescription': 'Telefon neu starten. Ein laufendes Gespräch wird getrennt.',
   'actions.restartTitle': 'Telefone neu starten?',
-  'actions.restartOneMessage':
-    'Telefon {mac} startet beim nächsten Kontakt mit Fieldstage neu. Ein laufendes Gespräch wird getrennt.',
-  'actions.restartManyMessage':
-    '{count} Telefon(e) starten beim nächsten Kontakt mit Fieldstage neu. Laufende Gespräche werden getrennt.',
+  'actions.restartOneMessage': 'Telefon {mac} startet beim nächsten Kontakt mit Fieldstage neu. Ein laufendes Gespräch wird getrennt.',
+  'actions.restartManyMessage': '{count} Telefon(e) starten beim nächsten Kontakt mit Fieldstage neu. Laufende Gespräche werden getrennt.',
   'actions.factoryReset': 'Werksreset',
-  'actions.factoryResetDescription':
-    'Löscht alle Einstellungen des Telefons. Letzter Ausweg: Es muss danach neu eingerichtet werden.',
+  'actions.factoryResetDescription': 'Löscht alle Einstellungen des Telefons. Letzter Ausweg: Es muss danach neu eingerichtet werden.',
   'actions.factoryResetTitle': 'Dieses Telefon auf Werkseinstellungen zurücksetzen?',
   'actions.factoryResetMessage':
     'Alle Einstellungen von Telefon {mac} (Rufnummer {number}) werden gelöscht. Das lässt sich nicht rückgängig machen. Zur Bestätigung MAC oder Rufnummer genau eingeben.',
   'actions.factoryResetTypeLabel': 'MAC oder Rufnummer',
-  'actions.quarantinedHint':
-    'Dieses Telefon ist in Quarantäne: Es wird nichts darauf geschrieben, bis Sie es übernehmen.',
+  'actions.quarantinedHint': 'Dieses Telefon ist in Quarantäne: Es wird nichts darauf geschrieben, bis Sie es übernehmen.',
   'actions.contactNow': 'Jetzt anrufen lassen',
   'actions.polling': 'Abfrage (Telefon hinter NAT)',
   'actions.pollingDescription':
@@ -233,8 +227,7 @@ export const de: Record<MessageKey, string> = {
   'discovery.adoptAll': 'Alle übernehmen',
 
   'dhcp.title': 'DHCP-Option 43',
-  'dhcp.intro':
-    'Für den DHCP-Server des Kunden: Vendor-Class OptiIpPhone, Unteroptionen fertig erzeugt. Snippet oder Hex einfügen.',
+  'dhcp.intro': 'Für den DHCP-Server des Kunden: Vendor-Class OptiIpPhone, Unteroptionen fertig erzeugt. Snippet oder Hex einfügen.',
   'dhcp.host': 'Adresse des Laptops',
   'dhcp.port': 'Port',
   'dhcp.vlan': 'VLAN (optional)',
@@ -250,8 +243,7 @@ export const de: Record<MessageKey, string> = {
   'dhcp.mikrotik': 'MikroTik',
 
   'sweep.title': 'Subnetz-Suche',
-  'sweep.intro':
-    'Fragt jede Adresse der Bereiche, ob ein Telefon antwortet, und bittet Telefone, diesen Laptop anzurufen.',
+  'sweep.intro': 'Fragt jede Adresse der Bereiche, ob ein Telefon antwortet, und bittet Telefone, diesen Laptop anzurufen.',
   'sweep.targets': 'Adressen (CIDR, Bereiche oder einzelne Adressen)',
   'sweep.start': 'Suche starten',
   'sweep.running': '{done} von {total} Adressen, {found} Telefon(e) gefunden',

@@ -82,8 +82,7 @@ export const en = {
   'phones.selectRow': 'Select {mac}',
   'phones.selected': '{count} selected',
   'phones.empty.title': 'No phone has called yet',
-  'phones.empty.intro':
-    'Phones appear here within a second of calling this laptop at {address}. Point them here in one of three ways:',
+  'phones.empty.intro': 'Phones appear here within a second of calling this laptop at {address}. Point them here in one of three ways:',
   'phones.empty.dhcp': 'DHCP option 43 on the customer’s DHCP server (Discovery builds the exact bytes and a snippet).',
   'phones.empty.menu': 'On one phone: Admin menu → Network → Update service (DLS): address and port {address}.',
   'phones.empty.sweep': 'Phones that already know another server: run a subnet sweep in Discovery.',
@@ -95,10 +94,8 @@ export const en = {
   'actions.restart': 'Restart',
   'actions.restartDescription': 'Restart the phone. A call in progress is dropped.',
   'actions.restartTitle': 'Restart phones?',
-  'actions.restartOneMessage':
-    'Phone {mac} restarts the next time it talks to Fieldstage. A call in progress is dropped.',
-  'actions.restartManyMessage':
-    '{count} phone(s) restart the next time they talk to Fieldstage. Calls in progress are dropped.',
+  'actions.restartOneMessage': 'Phone {mac} restarts the next time it talks to Fieldstage. A call in progress is dropped.',
+  'actions.restartManyMessage': '{count} phone(s) restart the next time they talk to Fieldstage. Calls in progress are dropped.',
   'actions.factoryReset': 'Factory reset',
   'actions.factoryResetDescription': 'Erase all settings on the phone. Last resort: it must be provisioned again.',
   'actions.factoryResetTitle': 'Factory reset this phone?',
@@ -219,8 +216,7 @@ export const en = {
 
   'discovery.addresses': 'This laptop',
   'discovery.phoneAddress': 'Phones call',
-  'discovery.notListeningHint':
-    'Nothing is listening on port {port}: check the port in Settings and the laptop’s firewall.',
+  'discovery.notListeningHint': 'Nothing is listening on port {port}: check the port in Settings and the laptop’s firewall.',
   'discovery.interfaces': 'Network interfaces',
   'discovery.interface': 'Interface',
   'discovery.address': 'Address',
@@ -231,8 +227,7 @@ export const en = {
   'discovery.adoptAll': 'Adopt all',
 
   'dhcp.title': 'DHCP option 43',
-  'dhcp.intro':
-    'For the customer’s DHCP server: vendor class OptiIpPhone, sub-options built for you. Paste the snippet or the hex.',
+  'dhcp.intro': 'For the customer’s DHCP server: vendor class OptiIpPhone, sub-options built for you. Paste the snippet or the hex.',
   'dhcp.host': 'Laptop address',
   'dhcp.port': 'Port',
   'dhcp.vlan': 'VLAN (optional)',
@@ -306,8 +301,7 @@ export const en = {
   'settings.fingerprint': 'Certificate fingerprint',
   'settings.regenerate': 'Regenerate',
   'settings.regenerateTitle': 'Create a new certificate?',
-  'settings.regenerateMessage':
-    'Phones that pinned the current certificate will not trust the new one until it is deployed to them again.',
+  'settings.regenerateMessage': 'Phones that pinned the current certificate will not trust the new one until it is deployed to them again.',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

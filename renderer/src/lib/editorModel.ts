@@ -75,8 +75,7 @@ function categoryOf(entry: CatalogueItem | undefined): EditorCategory {
 function familyId(name: string, entry: CatalogueItem | undefined): string {
   if (!entry) return `unknown:${name}`;
   const range = entry.indexRange;
-  const followsKeys =
-    name === 'function-key-def' || range === null || (typeof range === 'string' && range.includes('function-key-def'));
+  const followsKeys = name === 'function-key-def' || range === null || (typeof range === 'string' && range.includes('function-key-def'));
   if (entry.category === 'keys' && followsKeys) return FUNCTION_KEYS_FAMILY;
   return `${entry.category}:${typeof range === 'string' ? range : JSON.stringify(range)}`;
 }

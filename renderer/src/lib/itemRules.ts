@@ -11,10 +11,7 @@ export type RuleViolation =
   | { rule: 'excluded'; value: string }
   | { rule: 'maxLength'; max: number; length: number };
 
-export type CheckedType = Extract<
-  ItemType,
-  'boolean' | 'integer' | 'ip' | 'hostname' | 'uri' | 'e164' | 'mac' | 'time' | 'base64'
->;
+export type CheckedType = Extract<ItemType, 'boolean' | 'integer' | 'ip' | 'hostname' | 'uri' | 'e164' | 'mac' | 'time' | 'base64'>;
 
 /** Catalogue fields the shared type does not declare but items.json carries for a few items. */
 type CatalogueExtras = { excludedValues?: number[] };

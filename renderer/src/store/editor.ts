@@ -30,8 +30,7 @@ export interface EditorState {
   applying: boolean;
 }
 
-export type ApplyOutcome =
-  { kind: 'nothing' } | { kind: 'invalid'; issues: number } | { kind: 'queued'; jobs: JobView[] };
+export type ApplyOutcome = { kind: 'nothing' } | { kind: 'invalid'; issues: number } | { kind: 'queued'; jobs: JobView[] };
 
 export interface EditorSlice {
   editor: EditorState;

@@ -26,9 +26,7 @@ export const createLiveSlice: SliceCreator<LiveSlice> = (api) => (_set, get) => 
         if (job.kind === 'write-items' && FINAL_JOB_STATES.includes(job.state) && job.mac === state.editor.mac) {
           state
             .reloadEditorItems()
-            .catch((error: unknown) =>
-              state.notify({ tone: 'error', message: 'notice.loadFailed', detail: describeError(error) }),
-            );
+            .catch((error: unknown) => state.notify({ tone: 'error', message: 'notice.loadFailed', detail: describeError(error) }));
         }
         return;
       }

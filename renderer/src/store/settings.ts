@@ -34,9 +34,7 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (api) => (set, g
     if (!firstLoad) {
       get()
         .loadAppInfo()
-        .catch((error: unknown) =>
-          get().notify({ tone: 'error', message: 'notice.loadFailed', detail: describeError(error) }),
-        );
+        .catch((error: unknown) => get().notify({ tone: 'error', message: 'notice.loadFailed', detail: describeError(error) }));
     }
   },
 });

@@ -68,10 +68,7 @@ export function AddressesCard() {
         </Table.Thead>
         <Table.Tbody>
           {interfaces.map((networkInterface) => (
-            <Table.Tr
-              key={`${networkInterface.name}-${networkInterface.address}`}
-              c={networkInterface.internal ? 'dimmed' : undefined}
-            >
+            <Table.Tr key={`${networkInterface.name}-${networkInterface.address}`} c={networkInterface.internal ? 'dimmed' : undefined}>
               <Table.Td>{networkInterface.name}</Table.Td>
               <Table.Td>
                 <Text ff="monospace" size="sm">

@@ -16,11 +16,7 @@ function SweepResults({ results }: { results: SweepResult[] }) {
     () =>
       results
         .filter((result) => showSilent || result.outcome !== 'no-answer')
-        .sort(
-          (a, b) =>
-            OUTCOME_ORDER[a.outcome] - OUTCOME_ORDER[b.outcome] ||
-            a.ip.localeCompare(b.ip, undefined, { numeric: true }),
-        ),
+        .sort((a, b) => OUTCOME_ORDER[a.outcome] - OUTCOME_ORDER[b.outcome] || a.ip.localeCompare(b.ip, undefined, { numeric: true })),
     [results, showSilent],
   );
   return (
@@ -103,13 +99,7 @@ export function SweepPanel() {
           >
             {t('sweep.start')}
           </Button>
-          <Button
-            variant="default"
-            onClick={() => void cancel.run()}
-            loading={cancel.busy}
-            disabled={!running}
-            data-testid="sweep-cancel"
-          >
+          <Button variant="default" onClick={() => void cancel.run()} loading={cancel.busy} disabled={!running} data-testid="sweep-cancel">
             {t('common.cancel')}
           </Button>
         </Group>

@@ -40,22 +40,10 @@ export function EditorToolbar(props: EditorToolbarProps) {
         />
       </Group>
       <Group gap="xs">
-        <Button
-          size="xs"
-          variant="subtle"
-          onClick={props.onReload}
-          loading={props.reloading}
-          data-testid="editor-reload"
-        >
+        <Button size="xs" variant="subtle" onClick={props.onReload} loading={props.reloading} data-testid="editor-reload">
           {t('editor.reload')}
         </Button>
-        <Button
-          size="xs"
-          variant="default"
-          disabled={pendingCount === 0}
-          onClick={props.onDiscardAll}
-          data-testid="discard-all"
-        >
+        <Button size="xs" variant="default" disabled={pendingCount === 0} onClick={props.onDiscardAll} data-testid="discard-all">
           {t('editor.discardAll')}
         </Button>
         {pendingCount > 0 && applyBlockedBy !== null && (

@@ -55,18 +55,10 @@ function AddIndex({ onAdd, testId }: { onAdd(index: number): void; testId: strin
  * Indexed items that belong together, one row per index: for programmable keys the function
  * (function-key-def) and its label sit side by side, as the phone pairs them (item-notes §4).
  */
-export const IndexedItemTable = memo(function IndexedItemTable({
-  family,
-  views,
-  outcomes,
-  locked,
-}: IndexedItemTableProps) {
+export const IndexedItemTable = memo(function IndexedItemTable({ family, views, outcomes, locked }: IndexedItemTableProps) {
   const t = useT();
   const [added, setAdded] = useState<number[]>([]);
-  const indexes = useMemo(
-    () => [...new Set([...family.indexes, ...added])].sort((a, b) => a - b),
-    [family.indexes, added],
-  );
+  const indexes = useMemo(() => [...new Set([...family.indexes, ...added])].sort((a, b) => a - b), [family.indexes, added]);
   const title = family.id === FUNCTION_KEYS_FAMILY ? t('editor.functionKeys') : family.title;
   const firstMember = family.members[0]?.name ?? family.id;
 
@@ -116,9 +108,7 @@ export const IndexedItemTable = memo(function IndexedItemTable({
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      {!locked && (
-        <AddIndex onAdd={(index) => setAdded((list) => [...list, index])} testId={`add-index-${firstMember}`} />
-      )}
+      {!locked && <AddIndex onAdd={(index) => setAdded((list) => [...list, index])} testId={`add-index-${firstMember}`} />}
     </Stack>
   );
 });

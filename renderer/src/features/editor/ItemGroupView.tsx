@@ -20,9 +20,7 @@ export const ItemGroupView = memo(function ItemGroupView({ group, views, outcome
   return (
     <Stack gap="sm" data-testid={`group-${group.category}`}>
       <Title order={5}>{t(`category.${group.category}`)}</Title>
-      {group.singles.length > 0 && (
-        <SingleItemsTable entries={group.singles} views={views} outcomes={outcomes} locked={locked} />
-      )}
+      {group.singles.length > 0 && <SingleItemsTable entries={group.singles} views={views} outcomes={outcomes} locked={locked} />}
       {group.families.map((family) => (
         <IndexedItemTable key={family.id} family={family} views={views} outcomes={outcomes} locked={locked} />
       ))}

@@ -28,13 +28,7 @@ function outcomeText(t: Translate, outcome: ItemOutcome): string {
 }
 
 /** The phone's answer for one item after the last write, next to the item it concerns. */
-export const ItemResultBadge = memo(function ItemResultBadge({
-  item,
-  outcome,
-}: {
-  item: ItemRef;
-  outcome: ItemOutcome | undefined;
-}) {
+export const ItemResultBadge = memo(function ItemResultBadge({ item, outcome }: { item: ItemRef; outcome: ItemOutcome | undefined }) {
   const t = useT();
   if (!outcome) return null;
   const text = outcomeText(t, outcome);

@@ -30,26 +30,19 @@ export function ParametersTab({ phone }: { phone: PhoneSummary }) {
   const deferredQuery = useDeferredValue(query);
   const [includeCatalogue, setIncludeCatalogue] = useState(false);
   const [chosenCategory, setChosenCategory] = useState<EditorCategory | null>(null);
-  const { groups, views, pendingCount, pendingByCategory, hasLocalProblems } = useEditorGroups(
-    deferredQuery,
-    includeCatalogue,
-  );
+  const { groups, views, pendingCount, pendingByCategory, hasLocalProblems } = useEditorGroups(deferredQuery, includeCatalogue);
   const outcomes = useItemOutcomes(phone.mac);
   const locked = phone.adoption === 'quarantined';
 
   const apply = useAsyncAction(async () => {
     const outcome = await applyPending();
-    if (outcome.kind === 'queued')
-      notify({ tone: 'success', message: 'notice.writeQueued', params: { mac: phone.mac } });
-    if (outcome.kind === 'invalid')
-      notify({ tone: 'error', message: 'notice.invalidChanges', params: { count: outcome.issues } });
+    if (outcome.kind === 'queued') notify({ tone: 'success', message: 'notice.writeQueued', params: { mac: phone.mac } });
+    if (outcome.kind === 'invalid') notify({ tone: 'error', message: 'notice.invalidChanges', params: { count: outcome.issues } });
   }, 'notice.applyFailed');
   const reload = useAsyncAction(reloadEditorItems, 'notice.loadFailed');
 
   const searching = deferredQuery.trim() !== '';
-  const active = groups.some((group) => group.category === chosenCategory)
-    ? chosenCategory
-    : (groups[0]?.category ?? null);
+  const active = groups.some((group) => group.category === chosenCategory) ? chosenCategory : (groups[0]?.category ?? null);
   const shownGroups = searching ? groups : groups.filter((group) => group.category === active);
   const applyBlockedBy = locked ? t('editor.lockedQuarantined') : hasLocalProblems ? t('editor.fixProblems') : null;
 
@@ -82,14 +75,7 @@ export function ParametersTab({ phone }: { phone: PhoneSummary }) {
         </Text>
       ) : (
         <Group align="flex-start" wrap="nowrap" gap="md">
-          {!searching && (
-            <CategoryNav
-              groups={groups}
-              active={active}
-              pendingByCategory={pendingByCategory}
-              onSelect={setChosenCategory}
-            />
-          )}
+          {!searching && <CategoryNav groups={groups} active={active} pendingByCategory={pendingByCategory} onSelect={setChosenCategory} />}
           <ScrollArea.Autosize mah="calc(100dvh - 260px)" style={{ flex: 1, minWidth: 0 }} type="auto">
             <Stack gap="lg" pr="sm">
               {shownGroups.map((group) => (

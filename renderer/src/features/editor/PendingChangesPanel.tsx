@@ -25,10 +25,7 @@ export function PendingChangesPanel() {
   const pending = useAppStore((state) => state.editor.pending);
   const serverIssues = useAppStore((state) => state.editor.serverIssues);
   const discardPending = useAppStore((state) => state.discardPending);
-  const changes = useMemo(
-    () => Object.entries(pending).sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true })),
-    [pending],
-  );
+  const changes = useMemo(() => Object.entries(pending).sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true })), [pending]);
   if (changes.length === 0) return null;
 
   return (
@@ -49,9 +46,7 @@ export function PendingChangesPanel() {
           {changes.map(([key, change]) => {
             const secret = isSecret(change);
             const violation = checkItemValue(catalogueItem(change.name), change.value);
-            const serverIssue = serverIssues.find(
-              (issue) => issue.name === change.name && issue.index === change.index,
-            );
+            const serverIssue = serverIssues.find((issue) => issue.name === change.name && issue.index === change.index);
             const problem = violation ? violationText(t, violation) : serverIssue?.message;
             return (
               <Table.Tr key={key} data-testid={itemTestId('pending', change)}>

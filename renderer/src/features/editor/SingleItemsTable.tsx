@@ -15,12 +15,7 @@ interface SingleItemsTableProps {
 }
 
 /** Items without an index: name and meaning, the typed control, the phone's last answer. */
-export const SingleItemsTable = memo(function SingleItemsTable({
-  entries,
-  views,
-  outcomes,
-  locked,
-}: SingleItemsTableProps) {
+export const SingleItemsTable = memo(function SingleItemsTable({ entries, views, outcomes, locked }: SingleItemsTableProps) {
   const t = useT();
   return (
     <Table fz="sm" verticalSpacing={4} layout="fixed">

@@ -24,15 +24,10 @@ export function useEditorGroups(query: string, includeCatalogue: boolean): Edito
   // items changes, not on every keystroke inside one of them.
   const pendingKeys = useAppStore((state) => Object.keys(state.editor.pending).sort().join('\n'));
   const hasLocalProblems = useAppStore((state) =>
-    Object.values(state.editor.pending).some(
-      (change) => checkItemValue(catalogueItem(change.name), change.value) !== null,
-    ),
+    Object.values(state.editor.pending).some((change) => checkItemValue(catalogueItem(change.name), change.value) !== null),
   );
 
-  const pendingRefs = useMemo(
-    () => (pendingKeys === '' ? [] : pendingKeys.split('\n').map(parseItemKey)),
-    [pendingKeys],
-  );
+  const pendingRefs = useMemo(() => (pendingKeys === '' ? [] : pendingKeys.split('\n').map(parseItemKey)), [pendingKeys]);
   const groups = useMemo(
     () => buildEditorModel({ items, pending: pendingRefs, includeCatalogue, query }),
     [items, pendingRefs, includeCatalogue, query],

@@ -16,12 +16,7 @@ export interface JobRowActions {
 
 const column = createColumnHelper<JobView>();
 
-export function jobColumns(
-  t: Translate,
-  language: Language,
-  phones: Record<string, PhoneSummary>,
-  actions: JobRowActions,
-) {
+export function jobColumns(t: Translate, language: Language, phones: Record<string, PhoneSummary>, actions: JobRowActions) {
   return [
     column.accessor('mac', {
       header: t('jobs.phone'),

@@ -57,12 +57,7 @@ export function ActionsTab({ phone }: { phone: PhoneSummary }) {
         </Text>
       )}
       <ActionRow title={t('actions.refresh')} description={t('actions.refreshDescription')}>
-        <Button
-          variant="default"
-          onClick={() => void refresh.run()}
-          loading={refresh.busy}
-          data-testid="action-refresh"
-        >
+        <Button variant="default" onClick={() => void refresh.run()} loading={refresh.busy} data-testid="action-refresh">
           {t('actions.refresh')}
         </Button>
       </ActionRow>
@@ -92,23 +87,12 @@ export function ActionsTab({ phone }: { phone: PhoneSummary }) {
         </Group>
       </ActionRow>
       <ActionRow title={t('actions.restart')} description={t('actions.restartDescription')}>
-        <Button
-          variant="default"
-          color="red"
-          disabled={quarantined}
-          onClick={() => setDialog('restart')}
-          data-testid="action-restart"
-        >
+        <Button variant="default" color="red" disabled={quarantined} onClick={() => setDialog('restart')} data-testid="action-restart">
           {t('actions.restart')}
         </Button>
       </ActionRow>
       <ActionRow title={t('actions.factoryReset')} description={t('actions.factoryResetDescription')}>
-        <Button
-          color="red"
-          disabled={quarantined}
-          onClick={() => setDialog('factory-reset')}
-          data-testid="action-factory-reset"
-        >
+        <Button color="red" disabled={quarantined} onClick={() => setDialog('factory-reset')} data-testid="action-factory-reset">
           {t('actions.factoryReset')}
         </Button>
       </ActionRow>

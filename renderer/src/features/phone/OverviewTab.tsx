@@ -39,13 +39,7 @@ function ContactMe({ phone }: { phone: PhoneSummary }) {
           {t('overview.contactUnknown')}
         </Text>
       )}
-      <Button
-        size="compact-xs"
-        variant="default"
-        loading={contact.busy}
-        onClick={() => void contact.run()}
-        data-testid="action-contact"
-      >
+      <Button size="compact-xs" variant="default" loading={contact.busy} onClick={() => void contact.run()} data-testid="action-contact">
         {t('actions.contactNow')}
       </Button>
     </Group>
@@ -74,9 +68,7 @@ function IdentityCard({ phone }: { phone: PhoneSummary }) {
           { label: t('phone.contactMe'), value: <ContactMe phone={phone} /> },
           {
             label: t('phone.reachedBy'),
-            value: phone.pollIntervalS
-              ? t('overview.polls', { seconds: phone.pollIntervalS })
-              : t('overview.contactMeOnly'),
+            value: phone.pollIntervalS ? t('overview.polls', { seconds: phone.pollIntervalS }) : t('overview.contactMeOnly'),
           },
           { label: t('phone.firstContact'), value: when(phone.firstContact) },
           { label: t('phone.lastContact'), value: when(phone.lastContact) },

@@ -34,13 +34,7 @@ export function BulkActions({ macs, onDone }: { macs: string[]; onDone(): void }
       <Text size="sm" c="dimmed" data-testid="selected-count">
         {t('phones.selected', { count: macs.length })}
       </Text>
-      <Button
-        size="xs"
-        disabled={none}
-        loading={adopt.busy}
-        onClick={() => void adopt.run()}
-        data-testid="adopt-selected"
-      >
+      <Button size="xs" disabled={none} loading={adopt.busy} onClick={() => void adopt.run()} data-testid="adopt-selected">
         {t('actions.adopt')}
       </Button>
       <Button

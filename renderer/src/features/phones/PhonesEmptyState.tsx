@@ -10,11 +10,7 @@ export function PhonesEmptyState() {
   const address = appInfo ? `${appInfo.addresses[0] ?? '…'}:${appInfo.phonePort}` : '…';
 
   return (
-    <EmptyState
-      data-testid="phones-empty"
-      title={t('phones.empty.title')}
-      description={t('phones.empty.intro', { address })}
-    >
+    <EmptyState data-testid="phones-empty" title={t('phones.empty.title')} description={t('phones.empty.intro', { address })}>
       <List size="sm" ta="left" maw={640}>
         <List.Item>{t('phones.empty.dhcp')}</List.Item>
         <List.Item>{t('phones.empty.menu', { address })}</List.Item>

@@ -1,12 +1,6 @@
 import { Group, Stack, TextInput, Title } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
-import {
-  getCoreRowModel,
-  getSortedRowModel,
-  useReactTable,
-  type RowSelectionState,
-  type SortingState,
-} from '@tanstack/react-table';
+import { getCoreRowModel, getSortedRowModel, useReactTable, type RowSelectionState, type SortingState } from '@tanstack/react-table';
 import { useDeferredValue, useMemo, useRef, useState } from 'react';
 import { VirtualTable } from '../../components/VirtualTable.js';
 import { useNow } from '../../hooks/useNow.js';

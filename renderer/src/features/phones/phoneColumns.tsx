@@ -63,9 +63,7 @@ export function phoneColumns(t: Translate, language: Language, now: number) {
       header: t('phone.lastContact'),
       size: 130,
       sortDescFirst: true,
-      cell: (info) => (
-        <span title={formatDateTime(info.getValue(), language)}>{formatRelative(info.getValue(), now, language)}</span>
-      ),
+      cell: (info) => <span title={formatDateTime(info.getValue(), language)}>{formatRelative(info.getValue(), now, language)}</span>,
     }),
   ];
 }
@@ -73,7 +71,7 @@ export function phoneColumns(t: Translate, language: Language, now: number) {
 /** What the search box matches: everything a technician might read off a phone or a list. */
 export function phoneMatches(phone: PhoneSummary, needle: string): boolean {
   if (needle === '') return true;
-  return [phone.mac, phone.model, phone.e164, phone.displayName, phone.ip, phone.softwareVersion, phone.adoption].some(
-    (value) => value?.toLowerCase().includes(needle),
+  return [phone.mac, phone.model, phone.e164, phone.displayName, phone.ip, phone.softwareVersion, phone.adoption].some((value) =>
+    value?.toLowerCase().includes(needle),
   );
 }

@@ -13,15 +13,7 @@ function statusColor(exchange: ExchangeSummary): string {
   return exchange.httpStatus >= 400 ? 'red' : exchange.note ? 'yellow' : 'gray';
 }
 
-function ExchangeList({
-  mac,
-  selectedId,
-  onSelect,
-}: {
-  mac: string;
-  selectedId: number | null;
-  onSelect(id: number): void;
-}) {
+function ExchangeList({ mac, selectedId, onSelect }: { mac: string; selectedId: number | null; onSelect(id: number): void }) {
   const t = useT();
   const language = useLanguage();
   const exchanges = useAppStore((state) => state.exchanges);
@@ -57,9 +49,7 @@ function ExchangeList({
               onClick={() => onSelect(exchange.id)}
               onKeyDown={(event) => event.key === 'Enter' && onSelect(exchange.id)}
             >
-              <Table.Td title={`${exchange.durationMs} ms · ${exchange.peer}`}>
-                {formatDateTime(exchange.at, language)}
-              </Table.Td>
+              <Table.Td title={`${exchange.durationMs} ms · ${exchange.peer}`}>{formatDateTime(exchange.at, language)}</Table.Td>
               <Table.Td>{exchange.reason ?? '—'}</Table.Td>
               <Table.Td>{exchange.action ?? '—'}</Table.Td>
               <Table.Td>

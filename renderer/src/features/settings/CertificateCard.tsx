@@ -30,12 +30,7 @@ export function CertificateCard() {
           {fingerprint ? <CopyValue value={fingerprint} testId="settings-fingerprint" /> : <Text size="sm">—</Text>}
         </Group>
         <Group>
-          <Button
-            variant="default"
-            color="red"
-            onClick={() => setConfirming(true)}
-            data-testid="certificate-regenerate"
-          >
+          <Button variant="default" color="red" onClick={() => setConfirming(true)} data-testid="certificate-regenerate">
             {t('settings.regenerate')}
           </Button>
         </Group>

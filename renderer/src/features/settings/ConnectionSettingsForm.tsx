@@ -1,16 +1,4 @@
-import {
-  Button,
-  Card,
-  Checkbox,
-  Group,
-  NumberInput,
-  SegmentedControl,
-  Stack,
-  Switch,
-  Text,
-  Textarea,
-  Title,
-} from '@mantine/core';
+import { Button, Card, Checkbox, Group, NumberInput, SegmentedControl, Stack, Switch, Text, Textarea, Title } from '@mantine/core';
 import { useState } from 'react';
 import type { SettingsView } from '../../../../shared/model.js';
 import { useAsyncAction } from '../../hooks/useAsyncAction.js';

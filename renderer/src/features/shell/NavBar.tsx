@@ -20,10 +20,7 @@ export function NavBar() {
   const screen = useAppStore((state) => state.screen);
   const navigate = useAppStore((state) => state.navigate);
   const phones = useAppStore((state) => state.phones);
-  const quarantined = useMemo(
-    () => Object.values(phones).filter((phone) => phone.adoption === 'quarantined').length,
-    [phones],
-  );
+  const quarantined = useMemo(() => Object.values(phones).filter((phone) => phone.adoption === 'quarantined').length, [phones]);
   useHotkeys(ITEMS.map(({ screen: target, hotkey }) => [`mod+${hotkey}`, () => navigate(target)]));
 
   return (
