@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppEvent } from '../../../shared/events.js';
-import type { AppInfo } from '../../../shared/model.js';
+import type { AppInfo, ExchangeSummary } from '../../../shared/model.js';
 import { ContactMeThrottle } from '../discovery/contact-me-throttle.js';
 import { sendContactMe } from '../discovery/contact-me.js';
 import { listInterfaces } from '../discovery/interfaces.js';
@@ -18,7 +18,7 @@ import { EventBus } from './event-bus.js';
 import { createHandlers, settingsView } from './handlers.js';
 import { PhoneListeners, type BoundListener } from './phone-listeners.js';
 import { Sweeps } from './sweeps.js';
-import { exchangeSummary, jobView, phoneSummary } from './views.js';
+import { jobView, phoneSummary } from './views.js';
 import { APP_VERSION } from './version.js';
 
 export type { Core, CoreOptions } from './core-types.js';
@@ -73,7 +73,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         publisher.phone(mac);
       },
       jobChanged: (id) => publisher.job(id),
-      exchangeLogged: (id) => publisher.exchange(id),
+      exchangeLogged: (exchange) => publisher.exchange(exchange),
       log,
     },
   });
@@ -233,7 +233,7 @@ function listenerSettingsChanged(a: SettingsData, b: SettingsData): boolean {
 class CoalescingPublisher {
   private readonly phones = new Set<string>();
   private readonly jobs = new Set<string>();
-  private readonly exchanges: number[] = [];
+  private readonly exchanges: ExchangeSummary[] = [];
   private scheduled = false;
 
   constructor(
@@ -252,14 +252,16 @@ class CoalescingPublisher {
     this.schedule();
   }
 
-  exchange(id: number): void {
-    this.exchanges.push(id);
+  exchange(exchange: ExchangeSummary): void {
+    this.exchanges.push(exchange);
     this.schedule();
   }
 
   flush(): void {
     this.scheduled = false;
     try {
+      // Nobody watching (no window, no browser): nothing to compute.
+      if (!this.bus.hasListeners()) return;
       for (const id of this.jobs) {
         const job = this.store.jobs.get(id);
         if (job) this.bus.publish({ type: 'job.updated', job: jobView(job) });
@@ -273,10 +275,7 @@ class CoalescingPublisher {
             phone: phoneSummary(this.store, phone, this.store.jobs.listForPhone(mac), this.now()),
           });
       }
-      for (const id of this.exchanges) {
-        const exchange = this.store.exchanges.get(id);
-        if (exchange) this.bus.publish({ type: 'exchange.logged', exchange: exchangeSummary(exchange) });
-      }
+      for (const exchange of this.exchanges) this.bus.publish({ type: 'exchange.logged', exchange });
     } finally {
       this.jobs.clear();
       this.phones.clear();

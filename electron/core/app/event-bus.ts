@@ -11,6 +11,10 @@ export class EventBus {
     return () => this.listeners.delete(listener);
   }
 
+  hasListeners(): boolean {
+    return this.listeners.size > 0;
+  }
+
   publish(event: AppEvent): void {
     for (const listener of this.listeners) {
       try {

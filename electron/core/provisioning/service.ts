@@ -1,4 +1,5 @@
 import type { JobState } from '../../../shared/jobs.js';
+import type { ExchangeSummary } from '../../../shared/model.js';
 import { DCMP_URL_ITEM, type PhoneMessage, type WpiItem } from '../../../shared/protocol.js';
 import type { Store } from '../store/index.js';
 import type { JobRecord, PhoneAdoption } from '../store/types.js';
@@ -15,7 +16,7 @@ import type { PhoneRequest, PhoneResponse, PollResponse } from './phone-server.j
 export interface ServiceNotifications {
   phoneChanged(mac: string): void;
   jobChanged(id: string): void;
-  exchangeLogged(id: number): void;
+  exchangeLogged(exchange: ExchangeSummary): void;
   log(level: 'info' | 'warn', message: string): void;
 }
 
@@ -203,7 +204,7 @@ export class ProvisioningService {
     const changedJobs = new Set<string>();
     const warnings: string[] = [];
     let phoneChanged = false;
-    const exchangeId = store.transaction(() => {
+    const exchange = store.transaction((): ExchangeSummary => {
       for (const effect of decision.effects) {
         switch (effect.type) {
           case 'contact':
@@ -248,24 +249,23 @@ export class ProvisioningService {
             break;
         }
       }
-      return store.exchanges.append({
+      const summary = {
         mac: mac ?? decision.flow?.mac ?? null,
         peer: req.peer,
         at: started,
         durationMs: Math.max(0, this.deps.now() - started),
         reason: message?.reason ?? null,
         action: decision.reply.action,
-        requestXml: loggedBody(req.body),
-        responseXml: body,
         httpStatus: 200,
         note: note ?? (warnings.length ? warnings.join('; ') : null),
-      });
+      };
+      return { ...summary, id: store.exchanges.append({ ...summary, requestXml: loggedBody(req.body), responseXml: body }) };
     });
     for (const w of warnings) notify.log('warn', w);
     const phoneMac = mac ?? decision.flow?.mac;
     if (phoneChanged && phoneMac) notify.phoneChanged(phoneMac);
     for (const id of changedJobs) notify.jobChanged(id);
-    notify.exchangeLogged(exchangeId);
+    notify.exchangeLogged(exchange);
     return { status: 200, body };
   }
 
