@@ -195,6 +195,27 @@ describe('technician operations', () => {
     expect(phone.value('sntp-addr')).toBe('survives.example');
   }, 30_000);
 
+  it("respects a phone's known contact gap and says why the job waits; the job runs at its next contact", async () => {
+    core = await startTestCore({ ...ADOPT_ALL, ...FAST_CONTACT });
+    const mac = '00:1A:E8:35:00:01';
+    const phone = simPhone('127.0.35.1', mac);
+    await phone.start();
+    await phone.waitForIdle();
+    const first = (await core.core.handlers['jobs.create']({ macs: [mac], kind: 'write-items', items: [{ name: 'dls-contact-interval', value: '300' }] })).jobs[0]!;
+    await until(() => stateOf(first.id) === 'done', 'gap written by contact-me');
+    await phone.waitForIdle();
+
+    const second = (await core.core.handlers['jobs.create']({ macs: [mac], kind: 'write-items', items: [{ name: 'sntp-addr', value: 'gap.example' }] })).jobs[0]!;
+    await until(() => /contact gap/.test(core!.core.store.jobs.get(second.id)?.reason ?? ''), 'contact-gap reason');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(phone.stats.contactMeReceived).toBe(1);
+    expect(stateOf(second.id)).toBe('waiting-for-phone');
+
+    await phone.boot();
+    await until(() => stateOf(second.id) === 'done', 'job at the next start-up');
+    expect(phone.value('sntp-addr')).toBe('gap.example');
+  }, 30_000);
+
   it('builds the DHCP option 43 for the laptop and refuses a bad VLAN', async () => {
     core = await startTestCore();
     const help = await core.core.handlers['discovery.dhcp']({ host: '192.168.2.19', port: 18443 });

@@ -68,10 +68,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     pollItems: (address, intervalS) => pollItems(address, intervalS),
     ...(options.busyRetryMs !== undefined ? { busyRetryMs: options.busyRetryMs } : {}),
     notify: {
-      phoneChanged: (mac) => {
+      phoneContacted: (mac, reason) => {
         reacher?.noteCallback(mac);
-        publisher.phone(mac);
+        if (reason === 'start-up') reacher?.noteStartUp(mac);
       },
+      phoneChanged: (mac) => publisher.phone(mac),
       jobChanged: (id) => publisher.job(id),
       exchangeLogged: (exchange) => publisher.exchange(exchange),
       log,

@@ -14,6 +14,8 @@ import type { PhoneRequest, PhoneResponse, PollResponse } from './phone-server.j
 
 /** What happened, for the UI and the log; published only after the data is committed. */
 export interface ServiceNotifications {
+  /** The phone opened an interaction (it is reachable); `reason` is its ReasonForContact. */
+  phoneContacted(mac: string, reason: string): void;
   phoneChanged(mac: string): void;
   jobChanged(id: string): void;
   exchangeLogged(exchange: ExchangeSummary): void;
@@ -204,12 +206,14 @@ export class ProvisioningService {
     const changedJobs = new Set<string>();
     const warnings: string[] = [];
     let phoneChanged = false;
+    let contactReason: string | null = null;
     const exchange = store.transaction((): ExchangeSummary => {
       for (const effect of decision.effects) {
         switch (effect.type) {
           case 'contact':
             this.recordContact(effect.mac, effect.reason, effect.items, plainAddress(req.peer), req.localAddress, message?.maxItems ?? -1);
             phoneChanged = true;
+            contactReason = effect.reason;
             break;
           case 'inventory':
             if (effect.mode === 'replace') {
@@ -263,6 +267,7 @@ export class ProvisioningService {
     });
     for (const w of warnings) notify.log('warn', w);
     const phoneMac = mac ?? decision.flow?.mac;
+    if (contactReason && phoneMac) notify.phoneContacted(phoneMac, contactReason);
     if (phoneChanged && phoneMac) notify.phoneChanged(phoneMac);
     for (const id of changedJobs) notify.jobChanged(id);
     notify.exchangeLogged(exchange);

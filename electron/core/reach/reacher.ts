@@ -36,8 +36,13 @@ export interface ContactOutcome {
  * throttle interval, with back-off when they don't call back), and settles sent jobs whose
  * report never came. Phones behind NAT get their work when they poll instead.
  */
+/** The phone's "contact gap" item: contact-me within this many seconds after the last one is ignored. */
+export const CONTACT_GAP_ITEM = 'dls-contact-interval';
+
 export class Reacher {
   private running = false;
+  /** When each phone last acknowledged a contact-me: its contact gap runs from there. */
+  private readonly acknowledgedAt = new Map<string, number>();
 
   constructor(private readonly deps: ReachDeps) {}
 
@@ -64,6 +69,11 @@ export class Reacher {
     this.deps.throttle().noteCallback(mac);
   }
 
+  /** A phone (re)started: its contact gap starts afresh. */
+  noteStartUp(mac: string): void {
+    this.acknowledgedAt.delete(mac);
+  }
+
   private async contact(macs: string[], manual: boolean): Promise<ContactOutcome[]> {
     const outcomes: ContactOutcome[] = [];
     const queue = [...macs];
@@ -79,6 +89,12 @@ export class Reacher {
     const throttle = this.deps.throttle();
     const phone = store.phones.get(mac);
     if (!phone?.ip) return { mac, outcome: 'unknown', detail: 'phone has not called in yet: its address is unknown' };
+    const gapEnds = this.contactGapEnds(mac);
+    if (gapEnds !== null) {
+      const detail = `the phone ignores contact-me until ${new Date(gapEnds).toLocaleTimeString()} (its contact gap)`;
+      this.markWaiting(mac, `${detail}; the job runs then or at the phone's next contact`);
+      return { mac, outcome: 'contact-gap', detail };
+    }
     const decision = throttle.mayContact(mac);
     if (!decision.allowed) {
       if (decision.reason === 'gave-up') this.markWaiting(mac, `${decision.detail}; the job runs at the phone's next contact or poll`);
@@ -90,6 +106,7 @@ export class Reacher {
       ...(phone.contactMeUri ? { uri: phone.contactMeUri } : {}),
       dlsPort: this.deps.dlsPort(),
     });
+    if (result.outcome === 'acknowledged') this.acknowledgedAt.set(mac, this.deps.now());
     const at = new Date(this.deps.now()).toLocaleTimeString();
     const reason =
       result.outcome === 'acknowledged'
@@ -101,6 +118,20 @@ export class Reacher {
       `${mac} (${phone.ip}): contact-me ${result.outcome}${manual ? ' (manual)' : ''}`,
     );
     return { mac, outcome: result.outcome, detail: result.detail };
+  }
+
+  /**
+   * End of the phone's contact gap when it is known (reported or written `dls-contact-interval`)
+   * and still running; null when a contact-me would be heeded. Unknown gaps are not guessed: a
+   * missed callback only delays the job until the phone's next contact.
+   */
+  private contactGapEnds(mac: string): number | null {
+    const last = this.acknowledgedAt.get(mac);
+    if (last === undefined) return null;
+    const seconds = Number(this.deps.store.inventory.get(mac, CONTACT_GAP_ITEM)?.value);
+    if (!Number.isFinite(seconds) || seconds <= 0) return null;
+    const ends = last + seconds * 1000;
+    return ends > this.deps.now() ? ends : null;
   }
 
   private markWaiting(mac: string, reason: string): void {
