@@ -201,11 +201,15 @@ describe('technician operations', () => {
     const phone = simPhone('127.0.35.1', mac);
     await phone.start();
     await phone.waitForIdle();
-    const first = (await core.core.handlers['jobs.create']({ macs: [mac], kind: 'write-items', items: [{ name: 'dls-contact-interval', value: '300' }] })).jobs[0]!;
+    const first = (
+      await core.core.handlers['jobs.create']({ macs: [mac], kind: 'write-items', items: [{ name: 'dls-contact-interval', value: '300' }] })
+    ).jobs[0]!;
     await until(() => stateOf(first.id) === 'done', 'gap written by contact-me');
     await phone.waitForIdle();
 
-    const second = (await core.core.handlers['jobs.create']({ macs: [mac], kind: 'write-items', items: [{ name: 'sntp-addr', value: 'gap.example' }] })).jobs[0]!;
+    const second = (
+      await core.core.handlers['jobs.create']({ macs: [mac], kind: 'write-items', items: [{ name: 'sntp-addr', value: 'gap.example' }] })
+    ).jobs[0]!;
     await until(() => /contact gap/.test(core!.core.store.jobs.get(second.id)?.reason ?? ''), 'contact-gap reason');
     await new Promise((r) => setTimeout(r, 1500));
     expect(phone.stats.contactMeReceived).toBe(1);
