@@ -9,17 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Conf from 'conf';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createCore } from '../electron/core/app/core.js';
 import { settingsStoreOptions, type SettingsData } from '../electron/core/settings/settings.js';
 import { createKeyFileSecretBox } from '../electron/core/store/secrets.js';
 import { startUiApi } from '../electron/core/ui-api/server.js';
 import type { PhoneSummary } from '../shared/model.js';
+import { CHROMIUM_PATH, launchChromium } from '../test/support/chromium.js';
 import { serveParent } from './lib/ipc.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DEFAULT_RENDERER_DIR = join(ROOT, 'dist', 'renderer');
-const CHROMIUM = '/usr/bin/chromium';
 const ROW = '[data-testid^="phone-row-"]';
 const SEARCH = 'input[data-testid="phones-search"]';
 const MODELS = ['OpenStage 60', 'OpenStage 40', 'OpenStage 80', 'OpenScape Desk Phone IP 55G'];
@@ -186,7 +186,7 @@ interface UiRunOptions {
 async function run({ phones: count, loads, rendererDir: dir, cpuProfile }: UiRunOptions) {
   const RENDERER_DIR = dir ?? DEFAULT_RENDERER_DIR;
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) return { skipped: `dist/renderer is missing (build it with npm run build:renderer)` };
-  if (!existsSync(CHROMIUM)) return { skipped: `${CHROMIUM} is missing (apt-get install -y chromium)` };
+  if (!existsSync(CHROMIUM_PATH)) return { skipped: `${CHROMIUM_PATH} is missing (apt-get install -y chromium)` };
   const dataDir = mkdtempSync(join(tmpdir(), 'fieldstage-bench-ui-'));
   const settingsStore = new Conf<SettingsData>({ ...settingsStoreOptions(), cwd: dataDir, projectName: 'fieldstage-bench' });
   const core = await createCore({
@@ -245,18 +245,7 @@ async function run({ phones: count, loads, rendererDir: dir, cpuProfile }: UiRun
     const listHandlerMs = performance.now() - t0;
     if (summaries.length !== count) throw new Error(`phones.list returned ${summaries.length} phones`);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const version = browser.version();
     const loadRuns: Awaited<ReturnType<typeof measureLoad>>['timing'][] = [];
     let kept: Awaited<ReturnType<typeof measureLoad>> | null = null;

@@ -2,20 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../support/chromium.js';
 import type { ApiMethod, ApiReq, ApiRes } from '../../../shared/api.js';
 
-/** Debian's Chromium; never a downloaded browser. Flags as engineering.md §3.5 verified. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 export const SCREENSHOT_DIR = 'reports/screenshots';
 
 export interface RunningApp {
@@ -85,8 +75,8 @@ function readyUrl(child: ChildProcess): Promise<string> {
   });
 }
 
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+export function launchBrowser(): Promise<Browser> {
+  return launchChromium();
 }
 
 export async function openApp(browser: Browser, app: RunningApp, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
