@@ -98,6 +98,12 @@ interface CoreSummary {
     transactionP50: number;
     transactionP99: number;
     transactionMax: number;
+    /** Group commit: units (requests) written, COMMIT time (incl. fsync) and its p50/p99. */
+    units?: number;
+    commits?: number;
+    commitMs?: number;
+    commitP50?: number;
+    commitP99?: number;
   };
   requests?: number;
   warnings: string[];
@@ -405,10 +411,17 @@ function insideText(r: RunResult): string {
   return i ? `${fmt(i.handleMs / 1000)} / ${fmt(i.transactionMs / 1000)}` : '–';
 }
 
-/** One SQLite transaction of service.handle (commit included): p50 / p99 / max ms. */
+/** One SQLite transaction (with group commit: one group, its units and its COMMIT): p50 / p99 / max ms. */
 function transactionText(r: RunResult): string {
   const i = r.summary.inside;
   return i ? `${fmt(i.transactionP50)} / ${fmt(i.transactionP99)} / ${fmt(i.transactionMax)}` : '–';
+}
+
+/** Group commit: COMMITs, requests per COMMIT, one COMMIT (incl. fsync) p50 / p99 ms. */
+function groupText(r: RunResult): string {
+  const i = r.summary.inside;
+  if (!i || i.units === undefined || !i.commits) return '–';
+  return `${i.commits} / ${fmt(i.units / i.commits)} / ${fmt(i.commitP50 ?? NaN)} / ${fmt(i.commitP99 ?? NaN)}`;
 }
 
 /** Errors over every run of that server, not only the one reported. */
@@ -465,6 +478,7 @@ function printBurst(p: Pair): void {
     ],
     ['  of which in service.handle / in its SQLite transactions (s)', insideText(core), '', '', '', ''],
     ['  one SQLite transaction incl. commit, p50 / p99 / max (ms)', transactionText(core), '', '', '', ''],
+    ['  group commits / requests per commit / COMMIT p50 / p99 (ms)', groupText(core), '', '', '', ''],
     ['fleet CPU (s) (simulated phones)', fmt(core.fleet.fleetCpuMs / 1000), fmt(floor.fleet.fleetCpuMs / 1000), '', '', ''],
     ['errors (all runs)', coreErrors, floorErrors, '', '0', verdict(coreErrors === 0 && floorErrors === 0)],
     ["other processes' CPU during the run (s) / load before", noiseText(core), noiseText(floor), '', '', ''],
@@ -520,6 +534,7 @@ function printPaced(runs: (Pair & { concurrency: number })[]): void {
       ],
       [`  server wall in service.handle / SQLite tx (s)`, insideText(core), '', '', '', ''],
       [`  one SQLite transaction p50 / p99 / max (ms)`, transactionText(core), '', '', '', ''],
+      [`  group commits / requests per commit / COMMIT p50 / p99 (ms)`, groupText(core), '', '', '', ''],
       [`  other processes' CPU (s) / load before`, noiseText(core), noiseText(floor), '', '', ''],
       [
         `  peak RSS (MB) / errors (all runs)`,

@@ -67,7 +67,7 @@ async function run({ phones }: { phones: number }) {
     for (const { peer, bodies } of all) {
       let sessionId: string | null = null;
       for (const body of bodies) {
-        const response = service.handle({
+        const response = await service.handle({
           body,
           peer,
           localAddress: '127.0.0.1',

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SECRET_MASK } from '../../shared/catalogue.js';
-import { createKeyFileSecretBox, isSecretName, redactItems, redactXml } from '../../electron/core/store/secrets.js';
+import { createKeyFileSecretBox, isLoggedAsSecret, isSecretName, redactItems, redactXml } from '../../electron/core/store/secrets.js';
 import { buildServiceMessage } from '../../electron/core/wpi/build.js';
 
 const tempDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'fieldstage-secrets-'));
@@ -195,5 +195,17 @@ describe('redactXml', () => {
       expect(typeof out).toBe('string');
       expect(performance.now() - started).toBeLessThan(1000);
     }
+  });
+});
+
+describe('credentials the catalogue does not know', () => {
+  it('are masked in the exchange log and log lines, but not sealed as catalogue secrets', () => {
+    expect(isLoggedAsSecret('vpn-pwd')).toBe(true);
+    expect(isLoggedAsSecret('wlan-passphrase')).toBe(true);
+    expect(isLoggedAsSecret('sip-pwd')).toBe(true);
+    expect(isLoggedAsSecret('admin-pwd-status')).toBe(false);
+    expect(isLoggedAsSecret('pin-code-length')).toBe(false);
+    expect(isSecretName('vpn-pwd')).toBe(false);
+    expect(redactXml('<Item name="vpn-pwd">hunter2</Item>')).toBe('<Item name="vpn-pwd">******</Item>');
   });
 });

@@ -180,6 +180,55 @@ describe('inventory', () => {
     store.close();
   });
 
+  it('replaces and merges hundreds of items (batched statements) with the same result as one by one', () => {
+    const store = openStore();
+    store.phones.upsertContact(contact(), 'adopted');
+    const keys = (n: number, value: (k: number) => string) =>
+      Array.from({ length: n }, (_, k) => ({ name: 'key-label-unicode', index: k, value: value(k) }));
+    // 200 items: batches of 64, 64, 64, 8; a duplicate inside one batch and one across batches.
+    store.inventory.replace(
+      MAC,
+      [
+        { name: 'e164', value: 'first' },
+        ...keys(197, (k) => `v${k}`),
+        { name: 'e164', value: 'last' },
+        { name: 'key-label-unicode', index: 3, value: 'again', status: 'read only' },
+      ],
+      1000,
+    );
+    const listed = store.inventory.list(MAC);
+    expect(listed).toHaveLength(198);
+    expect(store.inventory.get(MAC, 'e164')?.value).toBe('last');
+    expect(store.inventory.get(MAC, 'key-label-unicode', 3)).toEqual({
+      name: 'key-label-unicode',
+      index: 3,
+      value: 'again',
+      status: 'read only',
+      updatedAt: 1000,
+    });
+    expect(store.inventory.get(MAC, 'key-label-unicode', 196)?.value).toBe('v196');
+
+    store.inventory.merge(
+      MAC,
+      keys(100, (k) => `m${k}`),
+      2000,
+    );
+    expect(store.inventory.get(MAC, 'key-label-unicode', 99)).toMatchObject({ value: 'm99', updatedAt: 2000 });
+    expect(store.inventory.get(MAC, 'key-label-unicode', 100)).toMatchObject({ value: 'v100', updatedAt: 1000 });
+    expect(store.inventory.list(MAC)).toHaveLength(198);
+
+    // A bad index anywhere refuses the whole write, before anything changed.
+    expect(() => store.inventory.replace(MAC, [...keys(70, () => 'x'), { name: 'e164', index: -2, value: '' }], 3000)).toThrow(RangeError);
+    expect(store.inventory.list(MAC)).toHaveLength(198);
+    store.inventory.replace(
+      MAC,
+      keys(65, () => 'y'),
+      4000,
+    );
+    expect(store.inventory.list(MAC).map((i) => i.index)).toEqual(Array.from({ length: 65 }, (_, k) => k));
+    store.close();
+  });
+
   it('keeps secret values sealed at rest, masked unless revealed', () => {
     const dir = tempDir();
     const file = path.join(dir, 'fieldstage.db');

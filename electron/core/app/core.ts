@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ApiHandlers } from '../../../shared/api.js';
 import type { AppEvent } from '../../../shared/events.js';
 import type { AppInfo, ExchangeSummary } from '../../../shared/model.js';
 import { ContactMeThrottle } from '../discovery/contact-me-throttle.js';
@@ -178,7 +179,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   let timer: NodeJS.Timeout | null = null;
   return {
-    handlers,
+    handlers: committedFirst(store, handlers),
     events: { subscribe: (listener: (e: AppEvent) => void) => bus.subscribe(listener) },
     store,
     service,
@@ -206,6 +207,22 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       store.close();
     },
   };
+}
+
+/**
+ * API calls read and write committed data only: phone requests of this event-loop turn whose
+ * group commit is still pending (see Store.write) are committed before the handler runs. Their
+ * own writes then commit on their own, before they answer, as they did before group commit.
+ */
+function committedFirst(store: Store, handlers: ApiHandlers): ApiHandlers {
+  const wrapped: Record<string, (req: never) => Promise<unknown>> = {};
+  for (const [method, handler] of Object.entries(handlers) as [string, (req: never) => Promise<unknown>][]) {
+    wrapped[method] = (req) => {
+      store.flush();
+      return handler(req);
+    };
+  }
+  return wrapped as unknown as ApiHandlers;
 }
 
 /** Addresses phones can reach the laptop on: the chosen ones, else every non-internal IPv4. */
@@ -263,6 +280,8 @@ class CoalescingPublisher {
     try {
       // Nobody watching (no window, no browser): nothing to compute.
       if (!this.bus.hasListeners()) return;
+      // Events show committed data only: a group of phone requests still pending commits first.
+      this.store.flush();
       for (const id of this.jobs) {
         const job = this.store.jobs.get(id);
         if (job) this.bus.publish({ type: 'job.updated', job: jobView(job) });

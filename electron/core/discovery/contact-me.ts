@@ -76,7 +76,8 @@ function resolveTarget(options: ContactMeRequest): Target | string {
   // DNS look-ups (unbounded, and meaningless for a phone) out of the probe.
   if (url.protocol !== 'http:') return `contact-me URI "${uri}" is not plain http://`;
   if (!isIpv4(url.hostname)) return `contact-me URI "${uri}" does not name an IPv4 address`;
-  return { host: url.hostname, port: url.port === '' ? 80 : Number(url.port), path: url.pathname + url.search };
+  // No port in the URI: the phone's contact-me listener, not HTTP's 80 (where the WBM answers).
+  return { host: url.hostname, port: url.port === '' ? CONTACT_ME_PORT : Number(url.port), path: url.pathname + url.search };
 }
 
 /** Sends one contact-me. Never rejects; settles within `timeoutMs` (plus a tick). */

@@ -25,7 +25,8 @@ export interface PollResponse {
 }
 
 export interface PhoneServerHandlers {
-  handle(req: PhoneRequest): PhoneResponse;
+  /** Resolves once the request's effects are committed; a rejection is answered with 500. */
+  handle(req: PhoneRequest): Promise<PhoneResponse>;
   poll(deviceId: string, peer: string): PollResponse;
   log(level: 'info' | 'warn', message: string): void;
 }
@@ -40,11 +41,21 @@ export interface PhoneServerOptions {
 export const SESSION_COOKIE = 'JSESSIONID';
 /** The real DLS scopes the cookie to /DeploymentService; we accept any path, so scope it to /. */
 export const SESSION_COOKIE_PATH = '/';
+/**
+ * The real DLS sends `JSESSIONID=…; Path=/DeploymentService; Secure` (wpi-protocol.md §3.5, S-3).
+ * Phones are not browsers: no HttpOnly and no SameSite (which @fastify/cookie would add by
+ * default), so a 2008-era embedded cookie parser sees only attributes the real DLS sends.
+ */
+function sessionCookieOptions(secure: boolean): { path: string; secure: boolean; httpOnly: false; sameSite: false } {
+  return { path: SESSION_COOKIE_PATH, secure, httpOnly: false, sameSite: false };
+}
 /** Largest phone POST accepted: a full ReadAllItems is ~20 kB, fragments ≤ 50 kB (p. 69). */
 export const PHONE_BODY_LIMIT = 1024 * 1024;
 export const PHONE_REQUEST_TIMEOUT_MS = 30_000;
 export const PHONE_HEADERS_TIMEOUT_MS = 15_000;
 export const PHONE_MAX_HEADER_BYTES = 16 * 1024;
+/** Node answers an HTTP/1.1 request without Host with 400 unless told otherwise. */
+export const PHONE_REQUIRE_HOST_HEADER = false;
 /** How often slow requests are checked against the timeouts above. */
 export const PHONE_TIMEOUT_CHECK_MS = 1_000;
 
@@ -60,6 +71,9 @@ export function buildPhoneServer(options: PhoneServerOptions): FastifyInstance {
     requestTimeout: PHONE_REQUEST_TIMEOUT_MS,
     // Node checks the two timeouts only this often (default 30 s, which doubles them).
     connectionsCheckingInterval: PHONE_TIMEOUT_CHECK_MS,
+    // Lenient with phones (spec README): an embedded HTTP/1.1 client that leaves out Host is
+    // still a phone; the listener serves every path, so Host is never needed to route.
+    requireHostHeader: PHONE_REQUIRE_HOST_HEADER,
   };
   const app = Fastify({
     logger: false,
@@ -69,6 +83,9 @@ export function buildPhoneServer(options: PhoneServerOptions): FastifyInstance {
     connectionTimeout: PHONE_REQUEST_TIMEOUT_MS,
     maxRequestsPerSocket: 0,
     return503OnClosing: true,
+    // Phones append `contact-me?device-id=…` to dcmp-url (which ends in `/`); one that writes
+    // `<dcmp-url>/contact-me` (wpi-protocol.md §10.11) must still reach the poll route.
+    routerOptions: { ignoreDuplicateSlashes: true },
     // Broken HTTP (bad headers, oversized headers, slow clients): a defined 400/408 and a log line.
     clientErrorHandler: (err: NodeJS.ErrnoException, socket: import('node:net').Socket) => {
       options.handlers.log('warn', `${socket.remoteAddress ?? '?'}: bad HTTP (${err.code ?? err.message})`);
@@ -98,10 +115,10 @@ export function buildPhoneServer(options: PhoneServerOptions): FastifyInstance {
     return reply.code(result.status).type('text/plain').send('');
   });
 
-  app.post('/*', (req: FastifyRequest, reply: FastifyReply) => {
+  app.post('/*', async (req: FastifyRequest, reply: FastifyReply) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const socket = req.raw.socket;
-    const response = handlers.handle({
+    const response = await handlers.handle({
       body,
       peer: req.ip,
       localAddress: socket.localAddress ?? '',
@@ -111,7 +128,7 @@ export function buildPhoneServer(options: PhoneServerOptions): FastifyInstance {
       path: req.url,
     });
     if (response.session && 'set' in response.session) {
-      reply.setCookie(SESSION_COOKIE, response.session.set, { path: SESSION_COOKIE_PATH, httpOnly: true, secure: tls !== null });
+      reply.setCookie(SESSION_COOKIE, response.session.set, sessionCookieOptions(tls !== null));
     }
     return reply.code(response.status).type('text/xml; charset=utf-8').send(response.body);
   });

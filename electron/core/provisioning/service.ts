@@ -1,11 +1,11 @@
 import type { JobState } from '../../../shared/jobs.js';
 import type { ExchangeSummary } from '../../../shared/model.js';
 import { DCMP_URL_ITEM, type PhoneMessage, type WpiItem } from '../../../shared/protocol.js';
-import type { Store } from '../store/index.js';
-import type { JobRecord, PhoneAdoption } from '../store/types.js';
+import type { JobRef, Store } from '../store/index.js';
+import type { PhoneAdoption } from '../store/types.js';
 import { normalizeMac } from '../discovery/fingerprint.js';
 import { buildServiceMessage } from '../wpi/build.js';
-import { handleMessage, rejectMessage, type Decision, type EnginePolicy, type PhoneContext } from '../wpi/engine.js';
+import { handleMessage, rejectMessage, type Decision, type EngineJob, type EnginePolicy, type PhoneContext } from '../wpi/engine.js';
 import { UnsendableItemError, WpiParseError } from '../wpi/errors.js';
 import { decodeBody, parsePhoneMessage } from '../wpi/parse.js';
 import { plainAddress } from '../reach/polling.js';
@@ -46,37 +46,66 @@ const MAX_LOGGED_BODY = 256 * 1024;
 
 /**
  * The adapter around the pure engine: finds the flow and the phone's stored context,
- * runs the engine, commits every effect and the exchange in one transaction, and only
- * then hands the reply to the HTTP layer.
+ * runs the engine, writes every effect and the exchange as one unit of the store's group
+ * commit, and hands the reply to the HTTP layer only once that commit returned.
  */
 export class ProvisioningService {
   readonly flows = new FlowRegistry(FLOW_IDLE_TIMEOUT_MS);
 
   constructor(private readonly deps: ServiceDeps) {}
 
-  handle(req: PhoneRequest): PhoneResponse {
+  /**
+   * Answers one phone POST. Everything the answer depends on is written as one unit of the
+   * store's group commit (see Store.write): the promise resolves only after the COMMIT that
+   * holds the unit, and the notifications go out only then. If the unit or its COMMIT fails,
+   * the promise rejects (the HTTP layer answers 500) and the phone's interaction is dropped.
+   */
+  async handle(req: PhoneRequest): Promise<PhoneResponse> {
     const started = this.deps.now();
-    let message: PhoneMessage;
+    // Parsing needs no database: it stays outside the unit.
+    let parsed: PhoneMessage | WpiParseError;
     try {
-      message = parsePhoneMessage(req.body);
+      parsed = parsePhoneMessage(req.body);
     } catch (error) {
       if (!(error instanceof WpiParseError)) throw error;
-      const nonce = error.nonce ?? this.deps.token();
-      const decision = rejectMessage(nonce, null, `unreadable message from ${req.peer}: ${error.message}`);
-      return this.commit(req, started, null, decision, null, `rejected: ${error.code}`);
+      parsed = error;
     }
+    const outbox = new Outbox();
+    let response: PhoneResponse;
+    try {
+      response = await this.deps.store.write(() =>
+        parsed instanceof WpiParseError ? this.unreadable(req, started, parsed, outbox) : this.respond(req, started, parsed, outbox),
+      );
+    } catch (error) {
+      this.recover(outbox, error);
+      throw error;
+    }
+    outbox.publish();
+    return response;
+  }
 
+  private unreadable(req: PhoneRequest, started: number, error: WpiParseError, outbox: Outbox): PhoneResponse {
+    const nonce = error.nonce ?? this.deps.token();
+    const decision = rejectMessage(nonce, null, `unreadable message from ${req.peer}: ${error.message}`);
+    return this.commit(req, started, null, decision, null, `rejected: ${error.code}`, null, outbox);
+  }
+
+  /** One parsed message, inside the unit: its reads see what earlier units of the group wrote. */
+  private respond(req: PhoneRequest, started: number, message: PhoneMessage, outbox: Outbox): PhoneResponse {
     const open = this.flows.get(req.sessionId, started) ?? (message.reason === 'reply-to' ? this.flows.byPeer(req.peer, started) : null);
     const mac = open?.flow.mac ?? macOf(message.items);
     if (!mac) {
       const decision = rejectMessage(message.nonce, null, `${message.reason} from ${req.peer} without a valid mac-addr`);
-      return this.commit(req, started, message, decision, null, 'rejected: no mac-addr');
+      return this.commit(req, started, message, decision, null, 'rejected: no mac-addr', null, outbox);
     }
     // A first message always opens a new interaction; whatever was open for this phone ends.
+    // Its running job goes back to the queue now (so this interaction can run it again); the
+    // flow itself is dropped from memory below, with the other in-memory changes.
     const first = message.reason !== 'reply-to';
-    if (first) this.abandonFlowOf(mac);
+    const abandoned = first ? this.flows.forMac(mac) : null;
+    if (abandoned?.flow.step) this.requeueRunning(mac, 'the phone started a new interaction before answering', outbox);
 
-    if (message.reason === 'start-up') this.resendPollSettings(mac, req.localAddress);
+    if (message.reason === 'start-up') this.resendPollSettings(mac, req.localAddress, outbox);
     const context = this.contextFor(mac, message);
     let decision = handleMessage({ message, flow: open?.flow ?? null, mac, phone: context, policy: this.deps.policy() });
     let reply: string;
@@ -88,18 +117,45 @@ export class ProvisioningService {
       decision = this.unsendable(decision, error, message.nonce, mac);
       reply = buildServiceMessage(decision.reply);
     }
-    const response = this.commit(req, started, message, decision, reply, null, mac);
+    const response = this.commit(req, started, message, decision, reply, null, mac, outbox);
 
+    // The open flows change last: a throw above undoes the unit's writes and leaves them as they were.
+    outbox.touched.add(mac);
+    if (abandoned) this.flows.remove(abandoned.sessionId);
     if (decision.flow) {
       const sessionId = !first && open ? open.sessionId : this.deps.token();
       for (const dropped of this.flows.put({ sessionId, flow: decision.flow, peer: req.peer, touchedAt: started })) {
-        if (dropped.flow.step) this.requeueRunning(dropped.flow.mac, 'too many open interactions: this one was dropped');
+        outbox.touched.add(dropped.flow.mac);
+        if (dropped.flow.step) this.requeueRunning(dropped.flow.mac, 'too many open interactions: this one was dropped', outbox);
       }
       if (sessionId !== open?.sessionId) response.session = { set: sessionId };
     } else if (open && !first) {
       this.flows.remove(open.sessionId);
     }
     return response;
+  }
+
+  /**
+   * A unit that changed open flows was undone (it threw late, or its group's COMMIT failed):
+   * the flows in memory no longer match the database. Like after a crash, the phones concerned
+   * lose their open interaction and their running jobs go back to the queue; they start anew.
+   */
+  private recover(outbox: Outbox, error: unknown): void {
+    if (!outbox.touched.size) return;
+    const { store, notify } = this.deps;
+    const why = `not stored (${error instanceof Error ? error.message : String(error)}): the interaction was dropped`;
+    for (const mac of outbox.touched) {
+      const open = this.flows.forMac(mac);
+      if (open) this.flows.remove(open.sessionId);
+    }
+    try {
+      const ids = store.transaction(() => [...outbox.touched].flatMap((mac) => store.jobs.requeueRunningFor(mac, why, this.deps.now())));
+      for (const id of ids) notify.jobChanged(id);
+    } catch (requeueError) {
+      // The database refuses writes altogether; the next start re-queues them (requeueInterrupted).
+      notify.log('warn', `re-queuing jobs of ${[...outbox.touched].join(', ')} failed: ${String(requeueError)}`);
+    }
+    notify.log('warn', `${[...outbox.touched].join(', ')}: ${why}`);
   }
 
   /** DCMP polling (wpi-protocol.md §5): 202 when work is pending, else 200. */
@@ -125,7 +181,7 @@ export class ProvisioningService {
   }
 
   /** Poll settings do not survive a reboot (wpi-protocol.md §5): each start-up gets them again. */
-  private resendPollSettings(mac: string, serverAddress: string): void {
+  private resendPollSettings(mac: string, serverAddress: string, outbox: Outbox): void {
     const { store, notify } = this.deps;
     const phone = store.phones.get(mac);
     if (!phone?.pollIntervalS) return;
@@ -136,7 +192,7 @@ export class ProvisioningService {
       .some((j) => j.kind === 'write-items' && j.items.some((i) => i.name === DCMP_URL_ITEM));
     if (queued) return;
     const job = store.jobs.create(mac, 'write-items', items, this.deps.now());
-    notify.jobChanged(job.id);
+    outbox.add(() => notify.jobChanged(job.id));
   }
 
   private contextFor(mac: string, message: PhoneMessage): PhoneContext {
@@ -154,13 +210,14 @@ export class ProvisioningService {
       inventoryComplete: phone?.inventoryComplete ?? false,
       ...(phone?.softwareVersion ? { storedSoftwareVersion: phone.softwareVersion } : {}),
       mayWrite: adopted,
-      jobs: jobs.map((j) => ({ id: j.id, kind: j.kind, items: this.deps.store.jobs.itemsForSending(j.id) })),
+      // Revealed and decrypted only for the job the engine actually starts (it reads `items` of that one).
+      jobs: jobs.map((j) => engineJob(j.id, j.kind, () => store.jobs.itemsForSending(j.id))),
       awaited,
     };
   }
 
-  private runnableJobs(mac: string, adopted: boolean, now: number, ignoreBackoff = true): JobRecord[] {
-    const jobs = this.deps.store.jobs.runnableFor(mac, ignoreBackoff ? Number.MAX_SAFE_INTEGER : now);
+  private runnableJobs(mac: string, adopted: boolean, now: number, ignoreBackoff = true): JobRef[] {
+    const jobs = this.deps.store.jobs.runnableRefsFor(mac, ignoreBackoff ? Number.MAX_SAFE_INTEGER : now);
     return adopted ? jobs : jobs.filter((j) => j.kind === 'read-all' || j.kind === 'read-items');
   }
 
@@ -178,18 +235,13 @@ export class ProvisioningService {
     return { ...rejectMessage(nonce, mac, error.message), effects };
   }
 
-  /** A new flow from the phone ends any older one: its running job goes back to the queue. */
-  private abandonFlowOf(mac: string): void {
-    const old = this.flows.forMac(mac);
-    if (!old) return;
-    this.flows.remove(old.sessionId);
-    if (old.flow.step) this.requeueRunning(mac, 'the phone started a new interaction before answering');
-  }
-
-  private requeueRunning(mac: string, why: string): void {
+  /** Inside a unit (`outbox` given) the notifications wait for its commit. */
+  private requeueRunning(mac: string, why: string, outbox?: Outbox): void {
     const { store, notify } = this.deps;
     const ids = store.transaction(() => store.jobs.requeueRunningFor(mac, why, this.deps.now()));
-    for (const id of ids) notify.jobChanged(id);
+    const publish = (): void => ids.forEach((id) => notify.jobChanged(id));
+    if (outbox) outbox.add(publish);
+    else publish();
   }
 
   private commit(
@@ -199,7 +251,8 @@ export class ProvisioningService {
     decision: Decision,
     reply: string | null,
     note: string | null,
-    mac: string | null = null,
+    mac: string | null,
+    outbox: Outbox,
   ): PhoneResponse {
     const { store, notify } = this.deps;
     const body = reply ?? buildServiceMessage(decision.reply);
@@ -207,7 +260,8 @@ export class ProvisioningService {
     const warnings: string[] = [];
     let phoneChanged = false;
     let contactReason: string | null = null;
-    const exchange = store.transaction((): ExchangeSummary => {
+    // Already inside the unit's savepoint: a throw here undoes all of the unit's writes.
+    const exchange = ((): ExchangeSummary => {
       for (const effect of decision.effects) {
         switch (effect.type) {
           case 'contact':
@@ -264,13 +318,17 @@ export class ProvisioningService {
         note: note ?? (warnings.length ? warnings.join('; ') : null),
       };
       return { ...summary, id: store.exchanges.append({ ...summary, requestXml: loggedBody(req.body), responseXml: body }) };
-    });
-    for (const w of warnings) notify.log('warn', w);
+    })();
     const phoneMac = mac ?? decision.flow?.mac;
-    if (contactReason && phoneMac) notify.phoneContacted(phoneMac, contactReason);
-    if (phoneChanged && phoneMac) notify.phoneChanged(phoneMac);
-    for (const id of changedJobs) notify.jobChanged(id);
-    notify.exchangeLogged(exchange);
+    const reason: string | null = contactReason;
+    const changed = phoneChanged;
+    outbox.add(() => {
+      for (const w of warnings) notify.log('warn', w);
+      if (reason && phoneMac) notify.phoneContacted(phoneMac, reason);
+      if (changed && phoneMac) notify.phoneChanged(phoneMac);
+      for (const id of changedJobs) notify.jobChanged(id);
+      notify.exchangeLogged(exchange);
+    });
     return { status: 200, body };
   }
 
@@ -297,6 +355,33 @@ export class ProvisioningService {
   private moveJob(id: string, state: JobState, patch: Parameters<Store['jobs']['transition']>[2], changed: Set<string>): void {
     if (this.deps.store.jobs.transition(id, state, { ...patch, updatedAt: this.deps.now() })) changed.add(id);
   }
+}
+
+/** Notifications of one unit, published once its commit returned; phones whose open flow it changed. */
+class Outbox {
+  readonly touched = new Set<string>();
+  readonly #pending: (() => void)[] = [];
+
+  add(publish: () => void): void {
+    this.#pending.push(publish);
+  }
+
+  publish(): void {
+    for (const publish of this.#pending) publish();
+  }
+}
+
+/** An EngineJob whose items are read (and secrets decrypted) on first use only. */
+function engineJob(id: string, kind: EngineJob['kind'], load: () => WpiItem[]): EngineJob {
+  let items: WpiItem[] | undefined;
+  return {
+    id,
+    kind,
+    get items(): WpiItem[] {
+      items ??= load();
+      return items;
+    },
+  };
 }
 
 /** `file-name`, or the last path segment of `file-https-base-url` (which holds the full URL, p. 53). */

@@ -1,5 +1,6 @@
 import { integrityCheck, openDatabase, type Db, type IntegrityReport } from './database.js';
 import { ExchangesRepo, type ExchangesRepoOptions } from './exchanges-repo.js';
+import { GroupCommit } from './group-commit.js';
 import { InventoryRepo } from './inventory-repo.js';
 import { JobsRepo } from './jobs-repo.js';
 import { PhonesRepo } from './phones-repo.js';
@@ -8,7 +9,7 @@ import type { SecretBox } from './secrets.js';
 export { openDatabase, integrityCheck, SCHEMA_VERSION, type Db, type IntegrityReport } from './database.js';
 export { PhonesRepo, type PhoneContact } from './phones-repo.js';
 export { InventoryRepo, type RevealOption } from './inventory-repo.js';
-export { JobsRepo, type JobPatch, type JobTransitionPatch, type JobListQuery } from './jobs-repo.js';
+export { JobsRepo, type JobPatch, type JobRef, type JobTransitionPatch, type JobListQuery } from './jobs-repo.js';
 export {
   ExchangesRepo,
   DEFAULT_EXCHANGE_RETENTION,
@@ -32,6 +33,7 @@ export class Store {
   readonly jobs: JobsRepo;
   readonly exchanges: ExchangesRepo;
   readonly #db: Db;
+  readonly #group: GroupCommit;
 
   static open(file: string, options: StoreOptions): Store {
     return new Store(openDatabase(file), options);
@@ -44,14 +46,45 @@ export class Store {
     this.inventory = new InventoryRepo(db, options.secrets);
     this.jobs = new JobsRepo(db, options.secrets);
     this.exchanges = new ExchangesRepo(db, options.exchanges);
+    // The COMMIT waits for the rest of the event-loop turn: requests read in the same turn join.
+    this.#group = new GroupCommit(db, () => setImmediate(() => this.flush()));
+  }
+
+  /**
+   * Group commit (see GroupCommit): runs `fn` now, synchronously, as one unit of the transaction
+   * shared by all units of this event-loop turn, and resolves with its value once the COMMIT
+   * that contains it has returned (synchronous=FULL: durable). If `fn` throws, only its own
+   * writes are undone and the promise rejects; if the COMMIT fails, every unit of the group is
+   * undone and rejects. For work whose acknowledgement may wait (phone requests); `fn` must be
+   * synchronous, like `transaction()`'s.
+   */
+  write<T>(fn: () => T): Promise<T> {
+    return this.#group.run(() => {
+      const result = fn();
+      if (isThenable(result)) throw new TypeError('Store.write needs a synchronous function');
+      return result;
+    });
+  }
+
+  /** Commits the open group now (no-op without one). Before reading for someone who must see committed data only. */
+  flush(): void {
+    this.#group.flush();
+  }
+
+  /** Whether a group of `write()` units is waiting for its COMMIT. */
+  get groupOpen(): boolean {
+    return this.#group.open;
   }
 
   /**
    * Runs `fn` in one transaction: all its writes commit together or, if it throws, none do.
-   * Nested calls (also the repos' own) become savepoints. `fn` must be synchronous: SQLite
-   * would commit at the first `await`, so a returned promise is refused and rolled back.
+   * Nested calls (also the repos' own, and calls inside a `write()` unit) become savepoints.
+   * Outside a unit, an open group is committed first, so this transaction is committed on its
+   * own when it returns, as before. `fn` must be synchronous: SQLite would commit at the first
+   * `await`, so a returned promise is refused and rolled back.
    */
   transaction<T>(fn: () => T): T {
+    if (!this.#group.inUnit) this.flush();
     return this.#db.transaction(() => {
       const result = fn();
       if (isThenable(result)) throw new TypeError('Store.transaction needs a synchronous function');
@@ -63,9 +96,11 @@ export class Store {
     return integrityCheck(this.#db);
   }
 
-  /** Idempotent. */
+  /** Idempotent. Commits an open group first. */
   close(): void {
-    if (this.#db.open) this.#db.close();
+    if (!this.#db.open) return;
+    this.flush();
+    this.#db.close();
   }
 }
 

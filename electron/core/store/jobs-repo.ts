@@ -53,6 +53,9 @@ interface JobRow {
 
 type WriteParams = Omit<JobRow, 'mac' | 'kind' | 'items' | 'created_at'>;
 
+/** A job named without its payload. */
+export type JobRef = Pick<JobRecord, 'id' | 'kind'>;
+
 const COLUMNS = `id, mac, kind, state, items, results, reason, awaiting, expect_version, attempts,
                  created_at, updated_at, started_at, finished_at, not_before`;
 
@@ -69,6 +72,7 @@ export class JobsRepo {
   readonly #forPhone;
   readonly #list;
   readonly #runnable;
+  readonly #runnableRefs;
   readonly #awaited;
   readonly #allAwaiting;
   readonly #phonesWithRunnable;
@@ -96,6 +100,11 @@ export class JobsRepo {
       ORDER BY created_at DESC, rowid DESC LIMIT @limit`);
     this.#runnable = db.prepare<{ mac: string; now: number; states: string }, JobRow>(`
       SELECT ${COLUMNS} FROM jobs
+      WHERE mac = @mac AND state IN (SELECT value FROM json_each(@states))
+        AND (not_before IS NULL OR not_before <= @now)
+      ORDER BY created_at, rowid`);
+    this.#runnableRefs = db.prepare<{ mac: string; now: number; states: string }, JobRef>(`
+      SELECT id, kind FROM jobs
       WHERE mac = @mac AND state IN (SELECT value FROM json_each(@states))
         AND (not_before IS NULL OR not_before <= @now)
       ORDER BY created_at, rowid`);
@@ -159,6 +168,14 @@ export class JobsRepo {
   /** Jobs waiting for `mac` whose back-off (notBefore) has passed at `now`, oldest first; secrets masked. */
   runnableFor(mac: string, now: number): JobRecord[] {
     return this.#runnable.all({ mac, now, states: RUNNABLE_STATES_JSON }).map((row) => this.#toRecord(row, false));
+  }
+
+  /**
+   * The same jobs as `runnableFor`, as id and kind only: nothing parsed or decrypted. For each
+   * message of a phone, which mostly starts none of them (items: `itemsForSending`).
+   */
+  runnableRefsFor(mac: string, now: number): JobRef[] {
+    return this.#runnableRefs.all({ mac, now, states: RUNNABLE_STATES_JSON });
   }
 
   /**

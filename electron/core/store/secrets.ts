@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { SECRET_ITEM_NAMES, SECRET_MASK } from '../../../shared/catalogue.js';
+import { SECRET_ITEM_NAMES, SECRET_MASK, catalogueItem } from '../../../shared/catalogue.js';
 
 /**
  * Everything that keeps secret item values (passwords, PINs, keys) out of the database in
@@ -82,9 +82,22 @@ export function isSecretName(name: string): boolean {
   return SECRET_NAMES_LOWER.has(name.trim().toLowerCase());
 }
 
+/**
+ * Names that look like a credential although the catalogue does not list them (newer firmware
+ * adds items). Logs mask them too; only catalogue secrets are sealed in the store, so the editor
+ * and the store agree on what is secret.
+ */
+const CREDENTIAL_NAME = /(^|-)(pwd|passwd|password|pin|secret|passphrase)(-unicode)?$/i;
+
+/** Whether a value must never appear in a log or the exchange log; the catalogue decides for items it knows. */
+export function isLoggedAsSecret(name: string): boolean {
+  const trimmed = name.trim();
+  return isSecretName(trimmed) || (catalogueItem(trimmed) === undefined && CREDENTIAL_NAME.test(trimmed));
+}
+
 /** Copies of `items` with the values of secret items masked (for log lines). Empty values stay empty. */
 export function redactItems<T extends { name: string; value?: string }>(items: readonly T[]): T[] {
-  return items.map((item) => (item.value && isSecretName(item.name) ? { ...item, value: SECRET_MASK } : item));
+  return items.map((item) => (item.value && isLoggedAsSecret(item.name) ? { ...item, value: SECRET_MASK } : item));
 }
 
 /**
@@ -112,7 +125,7 @@ export function redactXml(xml: string): string {
     const tag = readTag(xml, lt);
     pos = tag.end;
     if (tag.kind !== 'start' || !tag.complete || tag.selfClosing || localName(tag.name) !== 'item') continue;
-    if (!tag.attributeNames.some(isSecretName)) continue;
+    if (!tag.attributeNames.some(isLoggedAsSecret)) continue;
     const contentEnd = findContentEnd(xml, tag.end);
     if (xml.slice(tag.end, contentEnd).trim() !== '') {
       parts.push(xml.slice(copied, tag.end), SECRET_MASK);

@@ -54,6 +54,11 @@ export interface PhoneContext {
   jobs: EngineJob[];
   /** Jobs sent earlier whose outcome the phone reports in a later message. */
   awaited: AwaitedJob[];
+  /**
+   * The phone's maxItems as stored from an earlier contact: applies while this flow has not
+   * announced one (the guide's start-up example, p. 33, carries no maxItems).
+   */
+  maxItems?: number;
 }
 
 export type SendSolicitedPolicy = 'auto' | 'always' | 'never';
@@ -66,8 +71,10 @@ export interface EnginePolicy {
 export const DEFAULT_POLICY: EnginePolicy = { sendSolicited: 'auto' };
 
 type Step =
+  /** A first message came with fragment="next": its parts are collected before it is read. */
+  | { kind: 'first'; reason: PhoneMessage['reason'] }
   | { kind: 'read-all'; jobId: string | null }
-  | { kind: 'read-items'; jobId: string }
+  | { kind: 'read-items'; jobId: string; batches: WpiItem[][]; batch: number; results: ItemResult[] }
   | { kind: 'write'; jobId: string; batches: WpiItem[][]; batch: number; results: ItemResult[] }
   | { kind: 'restart'; jobId: string }
   | { kind: 'file'; jobId: string }
@@ -129,15 +136,63 @@ const FIRST_MESSAGE_REASONS = new Set(['start-up', 'local-changes', 'inventory-c
 export function handleMessage(input: MessageInput): Decision {
   const { message } = input;
   const policy = input.policy ?? DEFAULT_POLICY;
+  const pending = input.flow?.step?.kind === 'first' ? input.flow.step : null;
+  // The next part of a fragmented first message: as reply-to, or under its own reason again.
+  if (input.flow && pending && (message.reason === 'reply-to' || message.reason === pending.reason)) {
+    return continueFirst(input, input.flow, pending.reason, policy);
+  }
   if (message.reason === 'reply-to') return handleReply(input, policy);
   if (message.reason === 'clean-up') return handlePhoneCleanUp(input);
-  if (FIRST_MESSAGE_REASONS.has(message.reason)) return startFlow(input, policy);
+  if (FIRST_MESSAGE_REASONS.has(message.reason)) {
+    if (message.fragment === 'next') return collectFirst(input, emptyFlow(input.mac, message.maxItems), message.reason);
+    return startFlow(input, policy);
+  }
   return cleanUp(message.nonce, null, [{ type: 'warning', mac: input.mac, message: `unexpected reason ${message.reason}` }]);
 }
 
 /** Answer for a message that could not be parsed or placed: end the interaction. */
 export function rejectMessage(nonce: string, mac: string | null, why: string): Decision {
   return cleanUp(nonce, null, [{ type: 'warning', mac, message: why }]);
+}
+
+function emptyFlow(mac: string, maxItems: number): FlowState {
+  return { mac, maxItems, steps: 0, fragments: 0, partial: [], step: null, tried: [], needReadAll: false, busy: false, ended: false };
+}
+
+/**
+ * Fragments are answered with GetNextFragment and assembled before they are interpreted
+ * (wpi-protocol.md §11.5). The guide shows this for replies (p. 69–70); a first message split by
+ * the phone's maxItems (p. 69) is collected the same way, so nothing is read from half of it.
+ */
+function collectFirst(input: MessageInput, flow: FlowState, reason: PhoneMessage['reason']): Decision {
+  const { message } = input;
+  const partial = flow.partial.concat(message.items);
+  const partialChars = (flow.partialChars ?? 0) + message.items.reduce((n, i) => n + i.name.length + i.value.length, 0);
+  const fragments = flow.fragments + 1;
+  if (partial.length > FLOW_LIMITS.maxItems || partialChars > FLOW_LIMITS.maxChars || fragments > FLOW_LIMITS.maxFragments) {
+    return rejectMessage(message.nonce, input.mac, `fragmented ${reason} exceeds the limits of one message; interaction cut`);
+  }
+  return {
+    reply: { nonce: message.nonce, action: 'GetNextFragment' },
+    flow: { ...flow, partial, partialChars, fragments, step: { kind: 'first', reason } },
+    effects: [],
+  };
+}
+
+function continueFirst(input: MessageInput, flow: FlowState, reason: PhoneMessage['reason'], policy: EnginePolicy): Decision {
+  const { message } = input;
+  if (message.fragment === 'next') return collectFirst(input, flow, reason);
+  const whole: PhoneMessage = {
+    nonce: message.nonce,
+    maxItems: message.maxItems > 0 ? message.maxItems : flow.maxItems,
+    fragment: 'final',
+    reason,
+    items: flow.partial.concat(message.items),
+  };
+  if (whole.items.length > FLOW_LIMITS.maxItems) {
+    return rejectMessage(message.nonce, input.mac, `fragmented ${reason} exceeds ${FLOW_LIMITS.maxItems} items; interaction cut`);
+  }
+  return startFlow({ ...input, message: whole, flow: null }, policy);
 }
 
 function startFlow(input: MessageInput, policy: EnginePolicy): Decision {
@@ -157,7 +212,7 @@ function startFlow(input: MessageInput, policy: EnginePolicy): Decision {
   const flow: FlowState = {
     mac,
     ...(softwareVersion ? { softwareVersion } : {}),
-    maxItems: message.maxItems,
+    maxItems: message.maxItems > 0 ? message.maxItems : (phone.maxItems ?? -1),
     steps: 0,
     fragments: 0,
     partial: [],
@@ -247,11 +302,12 @@ function sameVersion(reported: string | undefined, expected: string): boolean {
 
 function handleReply(input: MessageInput, policy: EnginePolicy): Decision {
   const { message, mac, phone } = input;
-  const flow = input.flow;
-  if (!flow || !flow.step) {
+  if (!input.flow || !input.flow.step) {
     return rejectMessage(message.nonce, mac, 'reply-to outside an interaction (unknown or expired session)');
   }
-  const step = flow.step;
+  // A limit the phone announces now binds every message still to come in this flow.
+  const step = input.flow.step;
+  const flow = message.maxItems > 0 ? { ...input.flow, maxItems: message.maxItems } : input.flow;
   const expected = actionOf(step);
   if (message.action && message.action !== expected) {
     return failStep(flow, message.nonce, phone, policy, `phone answered ${message.action} while ${expected} was pending`);
@@ -292,9 +348,15 @@ function handleReply(input: MessageInput, policy: EnginePolicy): Decision {
     case 'read-items':
       if (status === 'accepted') {
         effects.push({ type: 'inventory', mac, mode: 'merge', items: items.filter((i) => !i.status) });
-        effects.push({ type: 'job-done', jobId: step.jobId, results: items.map(readResult) });
+        const results = step.results.concat(items.map(readResult));
+        if (step.batch + 1 < step.batches.length) {
+          // The names did not fit the phone's maxItems in one request: ask for the next part.
+          const following = { ...step, batches: withinLimit(step.batches, step.batch + 1, done.maxItems), batch: step.batch + 1, results };
+          return send({ ...done, step: following }, message.nonce, 'ReadItems', following.batches[following.batch], effects);
+        }
+        effects.push({ type: 'job-done', jobId: step.jobId, results });
       } else {
-        effects.push({ type: 'job-failed', jobId: step.jobId, reason: `phone answered ReadItems with ${status}`, results: [] });
+        effects.push({ type: 'job-failed', jobId: step.jobId, reason: `phone answered ReadItems with ${status}`, results: step.results });
       }
       break;
     case 'write':
@@ -380,7 +442,7 @@ function writeReply(
   const results = step.results.concat(batchResults);
 
   if (step.batch + 1 < step.batches.length) {
-    const following = { ...step, batch: step.batch + 1, results };
+    const following = { ...step, batches: withinLimit(step.batches, step.batch + 1, flow.maxItems), batch: step.batch + 1, results };
     return send({ ...flow, step: following }, nonce, 'WriteItems', following.batches[following.batch], effects);
   }
   const failures = results.filter((r) => r.status !== 'accepted');
@@ -444,14 +506,24 @@ function next(flow: FlowState, nonce: string, phone: PhoneContext, policy: Engin
   switch (job.kind) {
     case 'read-all':
       return send({ ...tried, step: { kind: 'read-all', jobId: job.id } }, nonce, 'ReadAllItems', undefined, effects);
-    case 'read-items':
+    case 'read-items': {
+      // maxItems limits every service message that lists items (p. 28), not only WriteItems.
+      const batches = splitForPhone(
+        job.items.map((i) => ({ ...itemRef(i), value: '' })),
+        flow.maxItems,
+      );
+      if (batches.length === 0) {
+        effects.push({ type: 'job-done', jobId: job.id, results: [] });
+        return next(tried, nonce, phone, policy, effects);
+      }
       return send(
-        { ...tried, step: { kind: 'read-items', jobId: job.id } },
+        { ...tried, step: { kind: 'read-items', jobId: job.id, batches, batch: 0, results: [] } },
         nonce,
         'ReadItems',
-        job.items.map((i) => ({ ...itemRef(i), value: '' })),
+        batches[0],
         effects,
       );
+    }
     case 'write-items': {
       const batches = splitForPhone(job.items, flow.maxItems);
       if (batches.length === 0) {
@@ -484,7 +556,13 @@ function next(flow: FlowState, nonce: string, phone: PhoneContext, policy: Engin
     case 'software-deployment': {
       const expectVersion = value(job.items, 'file-sw-version');
       effects.push({ type: 'job-awaiting', jobId: job.id, expect: 'start-up', ...(expectVersion ? { expectVersion } : {}) });
-      return send({ ...tried, step: { kind: 'software', jobId: job.id }, ended: true }, nonce, 'SoftwareDeployment', job.items, effects);
+      return send(
+        { ...tried, step: { kind: 'software', jobId: job.id }, ended: true },
+        nonce,
+        'SoftwareDeployment',
+        withFirmwareFileType(job.items),
+        effects,
+      );
     }
   }
 }
@@ -515,6 +593,8 @@ function cleanUp(nonce: string, flow: null, effects: Effect[]): Decision {
 
 function actionOf(step: Step): Action {
   switch (step.kind) {
+    case 'first':
+      return 'GetNextFragment';
     case 'read-all':
       return 'ReadAllItems';
     case 'read-items':
@@ -528,6 +608,26 @@ function actionOf(step: Step): Action {
     case 'software':
       return 'SoftwareDeployment';
   }
+}
+
+/**
+ * The batches from `from` on, split again if one of them is above the phone's limit (announced
+ * only after they were planned); the ones already sent stay as they were.
+ */
+function withinLimit(batches: WpiItem[][], from: number, maxItems: number): WpiItem[][] {
+  const rest = batches.slice(from);
+  if (maxItems <= 0 || rest.every((b) => b.length <= maxItems)) return batches;
+  return [...batches.slice(0, from), ...splitForPhone(rest.flat(), maxItems)];
+}
+
+/** `file-type` of a firmware image (guide p. 57; the text says file-sw-type replaces it, p. 56). */
+export const FIRMWARE_FILE_TYPE = 'APP';
+
+/** The guide's example sends both file-type=APP and file-sw-type (§9.11): add the one left out. */
+function withFirmwareFileType(items: WpiItem[]): WpiItem[] {
+  const hasSwType = items.some((i) => i.name === 'file-sw-type');
+  const hasType = items.some((i) => i.name === 'file-type' && i.index === undefined);
+  return hasSwType && !hasType ? [...items, { name: 'file-type', value: FIRMWARE_FILE_TYPE }] : items;
 }
 
 function value(items: readonly WpiItem[], name: string): string | undefined {

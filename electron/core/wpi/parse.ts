@@ -19,13 +19,22 @@ import { WpiParseError } from './errors.js';
  */
 
 const DECLARATION = /<!\s*(DOCTYPE|ENTITY|ELEMENT|ATTLIST)/i;
+/** Longest nonce echoed (characters; a surrogate pair counts once). Guide nonces are 23–32. */
+export const MAX_NONCE_CHARS = 256;
+/**
+ * Most bytes one echoed nonce character can take in the built attribute: `"` is written as
+ * `&quot;` (6); `<`, `>` take 4, as does a character outside the BMP; the rest at most 3.
+ */
+export const MAX_NONCE_CHAR_BYTES = 6;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * A nonce the reply can echo verbatim (§3.5). Control characters are dropped or normalised by
  * XML, U+FFFE/FFFF and lone surrogates are not XML at all, and xmlbuilder2 writes `&…;`
  * unescaped (as an entity reference); real phones send 23–32 hex digits.
  */
-const ECHOABLE_NONCE = /^(?:[^\u0000-\u001F\u007F&\uD800-\uDFFF\uFFFE\uFFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF]){1,256}$/;
+const ECHOABLE_NONCE = new RegExp(
+  `^(?:[^\\u0000-\\u001F\\u007F&\\uD800-\\uDFFF\\uFFFE\\uFFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]){1,${MAX_NONCE_CHARS}}$`,
+);
 
 const parser = new XMLParser({
   ignoreAttributes: false,

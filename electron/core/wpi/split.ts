@@ -1,8 +1,18 @@
-import { catalogueItem } from '../../../shared/catalogue.js';
+import { CATALOGUE, catalogueItem } from '../../../shared/catalogue.js';
 import { MAX_MESSAGE_BYTES, type WpiItem } from '../../../shared/protocol.js';
+import { MAX_NONCE_CHAR_BYTES, MAX_NONCE_CHARS } from './parse.js';
 
-/** Bytes of a DLSMessage around its items (declaration, namespaces, Message, Action, ItemList). */
-const ENVELOPE_BYTES = 400;
+/**
+ * Bytes of a DLSMessage around its items without the nonce: declaration, namespaces, Message,
+ * the longest Action name and an open/close ItemList come to ~290 bytes.
+ */
+const SKELETON_BYTES = 320;
+/**
+ * The envelope including the echoed nonce at its largest. Each batch echoes the nonce of the
+ * reply it answers, which the phone may change between messages (§3.5), so the budget is set
+ * for the longest nonce the parser accepts, not for the one seen first.
+ */
+export const ENVELOPE_BYTES = SKELETON_BYTES + MAX_NONCE_CHARS * MAX_NONCE_CHAR_BYTES;
 
 /**
  * Items that belong together must travel in one WriteItems (p. 71): every indexed item of one
@@ -11,9 +21,30 @@ const ENVELOPE_BYTES = 400;
  */
 export function groupKey(item: WpiItem): string {
   if (item.index === undefined) return `single:${item.name}`;
-  const category = catalogueItem(item.name)?.category ?? `unknown:${item.name}`;
+  const category = catalogueItem(item.name)?.category ?? FAMILY_CATEGORY.get(family(item.name)) ?? `unknown:${item.name}`;
   return `${category}#${item.index}`;
 }
+
+/** `XML-app-name` → `XML`: indexed items of one family share their first name segment. */
+function family(name: string): string {
+  return name.split('-', 1)[0] ?? name;
+}
+
+/**
+ * Category of each family of indexed catalogue items, so that an indexed item the catalogue does
+ * not know (newer firmware, items-README §3) still travels with its family: `XML-app-foo` index 2
+ * with the other `XML-app-*` items of slot 2. Families spread over several categories are left out.
+ */
+const FAMILY_CATEGORY: ReadonlyMap<string, string> = (() => {
+  const seen = new Map<string, Set<string>>();
+  for (const entry of CATALOGUE) {
+    if (!entry.indexed) continue;
+    const categories = seen.get(family(entry.name)) ?? new Set<string>();
+    categories.add(entry.category);
+    seen.set(family(entry.name), categories);
+  }
+  return new Map([...seen].flatMap(([prefix, categories]) => (categories.size === 1 ? [[prefix, [...categories][0] ?? '']] : [])));
+})();
 
 export function itemBytes(item: WpiItem): number {
   const index = item.index === undefined ? 0 : String(item.index).length + 9;
