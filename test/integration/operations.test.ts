@@ -118,6 +118,25 @@ describe('technician operations', () => {
     expect(await phone.pollOnce()).toBe(200);
   }, 30_000);
 
+  it('a polling phone in a call is not asked back (200) while its job waits out the busy back-off', async () => {
+    const httpPort = await freePort();
+    core = await startTestCore({ ...ADOPT_ALL, ...FAST_CONTACT, httpPort }, { busyRetryMs: 60_000 });
+    const mac = '00:1A:E8:32:00:03';
+    const phone = simPhone('127.0.32.3', mac, { contactGapMs: 0 });
+    await phone.start();
+    await phone.waitForIdle();
+    const { jobs } = await core.core.handlers['phones.setPolling']({ macs: [mac], intervalSeconds: 600 });
+    await until(() => stateOf(jobs[0]!.id) === 'done', 'poll settings written');
+    await phone.waitForIdle();
+    phone.setBusy(true);
+    const write = (
+      await core.core.handlers['jobs.create']({ macs: [mac], kind: 'write-items', items: [{ name: 'sntp-addr', value: 'x.example' }] })
+    ).jobs[0]!;
+    await until(() => stateOf(write.id) === 'waiting-busy', 'busy refusal');
+    await phone.waitForIdle();
+    expect(await phone.pollOnce()).toBe(200);
+  }, 30_000);
+
   it('re-sends poll settings at every start-up, since phones forget them', async () => {
     const httpPort = await freePort();
     core = await startTestCore({ ...ADOPT_ALL, httpPort });

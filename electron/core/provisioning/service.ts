@@ -170,7 +170,8 @@ export class ProvisioningService {
     const now = this.deps.now();
     const phone = this.deps.store.phones.get(mac);
     if (!phone) return { status: 200 };
-    const pending = this.runnableJobs(mac, phone.adoption === 'adopted', now);
+    // A job waiting out a busy back-off does not count: the phone would only be refused again.
+    const pending = this.runnableJobs(mac, phone.adoption === 'adopted', now, false);
     return { status: pending.length > 0 ? 202 : 200 };
   }
 
