@@ -23,6 +23,8 @@ export default defineConfig({
     root: repoRoot,
     // tsconfig.json lists `vitest/globals`; Testing Library's automatic cleanup also relies on them.
     globals: true,
+    // No test may reach another machine: the egress guard refuses non-loopback destinations.
+    env: { FIELDSTAGE_LOOPBACK_ONLY: '1' },
     projects: [
       {
         extends: true,

@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     include: ['test/e2e/**/*.test.ts'],
     environment: 'node',
+    // The backend under test inherits it: no connection leaves the loopback.
+    env: { FIELDSTAGE_LOOPBACK_ONLY: '1' },
     // One browser and one backend per file; files run one after another on 2 cores.
     fileParallelism: false,
     testTimeout: 60_000,

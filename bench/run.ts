@@ -9,12 +9,15 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LOOPBACK_ONLY_ENV } from '../electron/core/egress/egress.js';
 import { BenchChild } from './lib/ipc.js';
 import { busyBetween, cpuSnapshot, load1 } from './lib/machine.js';
 import { summarizeProfile, type ProfileSummary } from './lib/cpuprofile.js';
 import { distribution, fmt, median, table, verdict, type Distribution } from './lib/stats.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+// Benchmarks stay on the loopback; the children inherit the switch (electron/core/egress).
+process.env[LOOPBACK_ONLY_ENV] = '1';
 
 // ---------------------------------------------------------------------------------------------
 // Options

@@ -15,7 +15,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import Conf from 'conf';
-import { createCore, type Core } from '../electron/core/app/core.js';
+import { createCore, type Core, type LogLevel } from '../electron/core/app/core.js';
 import { PHONE_LISTEN_BACKLOG } from '../electron/core/app/phone-listeners.js';
 import { sendContactMe, type ContactMeRequest } from '../electron/core/discovery/contact-me.js';
 import { checkJobRequest } from '../electron/core/jobs/job-requests.js';
@@ -36,8 +36,8 @@ const KEEP_ALIVE_MS = 10_000; // the core's default keepAliveTimeoutMs
 const dataDir = mkdtempSync(join(tmpdir(), `fieldstage-bench-${mode}-`));
 const warnings: string[] = [];
 let warningCount = 0;
-const log = (level: 'info' | 'warn', message: string): void => {
-  if (level !== 'warn') return;
+const log = (level: LogLevel, message: string): void => {
+  if (level === 'info') return;
   warningCount++;
   if (warnings.length < 20) warnings.push(message);
 };

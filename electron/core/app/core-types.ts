@@ -2,11 +2,14 @@ import type Conf from 'conf';
 import type { ApiHandlers } from '../../../shared/api.js';
 import type { AppEvent } from '../../../shared/events.js';
 import type { AppInfo } from '../../../shared/model.js';
-import type { sendContactMe } from '../discovery/contact-me.js';
+import type { ContactMeRequest, ContactMeResult } from '../discovery/contact-me.js';
+import type { Egress } from '../egress/egress.js';
 import type { ProvisioningService } from '../provisioning/service.js';
 import type { SettingsData } from '../settings/settings.js';
 import type { Store } from '../store/index.js';
 import type { SecretBox } from '../store/secrets.js';
+
+export type LogLevel = 'info' | 'warn' | 'error';
 
 /** What the composition roots (electron/main.ts, browser mode, tests) hand the core. */
 export interface CoreOptions {
@@ -22,9 +25,11 @@ export interface CoreOptions {
   contactMePort?: number;
   reachIntervalMs?: number;
   busyRetryMs?: number;
-  sendContactMe?: typeof sendContactMe;
+  sendContactMe?: (request: ContactMeRequest) => Promise<ContactMeResult>;
+  /** The guard every outgoing connection passes; default: loopback-only from FIELDSTAGE_LOOPBACK_ONLY. */
+  egress?: Egress;
   now?: () => number;
-  log?: (level: 'info' | 'warn', message: string) => void;
+  log?: (level: LogLevel, message: string) => void;
 }
 
 export interface Core {

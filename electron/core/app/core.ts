@@ -5,7 +5,8 @@ import type { ApiHandlers } from '../../../shared/api.js';
 import type { AppEvent } from '../../../shared/events.js';
 import type { AppInfo, ExchangeSummary } from '../../../shared/model.js';
 import { ContactMeThrottle } from '../discovery/contact-me-throttle.js';
-import { sendContactMe } from '../discovery/contact-me.js';
+import { sendContactMe, type ContactMeRequest } from '../discovery/contact-me.js';
+import { Egress, loopbackOnlyFromEnv } from '../egress/egress.js';
 import { listInterfaces } from '../discovery/interfaces.js';
 import { createCertificate, loadOrCreateCertificate, type ServerCertificate } from '../provisioning/certificate.js';
 import { ProvisioningService } from '../provisioning/service.js';
@@ -14,7 +15,7 @@ import { Reacher } from '../reach/reacher.js';
 import { Settings, type SettingsData, type SettingsPatch } from '../settings/settings.js';
 import { Store } from '../store/index.js';
 import type { PhoneAdoption } from '../store/types.js';
-import type { Core, CoreOptions } from './core-types.js';
+import type { Core, CoreOptions, LogLevel } from './core-types.js';
 import { EventBus } from './event-bus.js';
 import { createHandlers, settingsView } from './handlers.js';
 import { PhoneListeners, type BoundListener } from './phone-listeners.js';
@@ -22,7 +23,7 @@ import { Sweeps } from './sweeps.js';
 import { jobView, phoneSummary } from './views.js';
 import { APP_VERSION } from './version.js';
 
-export type { Core, CoreOptions } from './core-types.js';
+export type { Core, CoreOptions, LogLevel } from './core-types.js';
 
 /** How often pending work is pushed towards phones and overdue jobs are settled. */
 export const REACH_INTERVAL_MS = 5_000;
@@ -37,7 +38,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const settings = new Settings(options.settingsStore);
   const log =
     options.log ??
-    ((level: 'info' | 'warn', message: string) => (level === 'warn' ? console.warn : console.log)(`[fieldstage] ${message}`));
+    ((level: LogLevel, message: string) =>
+      (level === 'error' ? console.error : level === 'warn' ? console.warn : console.log)(`[fieldstage] ${message}`));
+  const egress = options.egress ?? new Egress({ loopbackOnly: loopbackOnlyFromEnv(), onRefused: (message) => log('error', message) });
+  if (egress.loopbackOnly) log('info', 'loopback-only: connections to other machines are refused');
+  const contactMe = options.sendContactMe ?? ((request: ContactMeRequest) => sendContactMe(request, egress));
   mkdirSync(options.dataDir, { recursive: true });
 
   // conf re-reads its file on every get(); phone messages use this cached copy instead.
@@ -118,7 +123,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   reacher = new Reacher({
     store,
     throttle: () => throttle,
-    send: options.sendContactMe ?? sendContactMe,
+    send: contactMe,
     now,
     dlsPort: phonePort,
     inFlow: (mac) => service.flows.forMac(mac) !== null,
@@ -126,7 +131,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     log,
   });
   const sweeps = new Sweeps({
-    send: options.sendContactMe ?? sendContactMe,
+    send: contactMe,
     dlsPort: phonePort,
     now,
     token,

@@ -4,7 +4,8 @@
  * result is always a value: callers sweep hundreds of addresses and must not trip over one.
  */
 import { request } from 'node:http';
-import { connect } from 'node:net';
+import type { Socket } from 'node:net';
+import { defaultEgress, EgressRefusedError, type Egress } from '../egress/egress.js';
 import { isIpv4 } from './ipv4.js';
 
 /** The phone's contact-me listener (plain HTTP); the guide says the service MUST use it. */
@@ -80,8 +81,11 @@ function resolveTarget(options: ContactMeRequest): Target | string {
   return { host: url.hostname, port: url.port === '' ? CONTACT_ME_PORT : Number(url.port), path: url.pathname + url.search };
 }
 
-/** Sends one contact-me. Never rejects; settles within `timeoutMs` (plus a tick). */
-export function sendContactMe(options: ContactMeRequest): Promise<ContactMeResult> {
+/**
+ * Sends one contact-me through the egress guard. Never rejects; settles within `timeoutMs`
+ * (plus a tick). A destination the guard refuses is never contacted (outcome `other`).
+ */
+export function sendContactMe(options: ContactMeRequest, egress: Egress = defaultEgress()): Promise<ContactMeResult> {
   const target = resolveTarget(options);
   if (typeof target === 'string') return Promise.resolve({ outcome: 'other', detail: target });
   const timeoutMs = options.timeoutMs ?? DEFAULT_CONTACT_ME_TIMEOUT_MS;
@@ -89,18 +93,15 @@ export function sendContactMe(options: ContactMeRequest): Promise<ContactMeResul
 
   return new Promise((resolve) => {
     let settled = false;
+    let socket: Socket | null = null;
     let localAddress: string | undefined;
     let answer: ContactMeResult | undefined;
-
-    // Connect first and only then build the body: `dls_ip_addr` must be the address of the
-    // interface that actually reached the phone, which on a multi-homed laptop is only known now.
-    const socket = connect({ host: target.host, port: target.port, localAddress: options.localAddress });
 
     const finish = (result: ContactMeResult): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      socket.destroy();
+      socket?.destroy();
       resolve(localAddress === undefined ? result : { ...result, localAddress });
     };
 
@@ -124,38 +125,65 @@ export function sendContactMe(options: ContactMeRequest): Promise<ContactMeResul
         finish({ outcome: 'no-answer', detail: `could not reach ${where} (${code})` });
       }
     };
-    socket.on('error', onError);
 
-    socket.once('connect', () => {
-      localAddress = socket.localAddress;
-      const body = `ContactMe=true&dls_ip_addr=${localAddress}&dls_ip_port=${options.dlsPort}`;
-      const req = request({
-        createConnection: () => socket,
-        method: 'POST',
-        path: target.path,
-        headers: {
-          Host: where,
-          'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8',
-          'Content-Length': Buffer.byteLength(body),
-          'User-Agent': 'Fieldstage',
-          // One request per connection: the phones' small web server is known to fall over when pushed.
-          Connection: 'close',
+    const exchange = (connection: Socket): void => {
+      connection.on('error', onError);
+      connection.once('connect', () => {
+        localAddress = connection.localAddress;
+        const body = `ContactMe=true&dls_ip_addr=${localAddress}&dls_ip_port=${options.dlsPort}`;
+        const req = request({
+          createConnection: () => connection,
+          method: 'POST',
+          path: target.path,
+          headers: {
+            Host: where,
+            'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8',
+            'Content-Length': Buffer.byteLength(body),
+            'User-Agent': 'Fieldstage',
+            // One request per connection: the phones' small web server is known to fall over when pushed.
+            Connection: 'close',
+          },
+        });
+        req.on('error', onError);
+        req.on('response', (res) => {
+          const status = res.statusCode ?? 0;
+          // Typed as possibly repeated; Node joins a repeated Server header into one string.
+          const rawServer = res.headers.server;
+          const server = Array.isArray(rawServer) ? rawServer.join(', ') : rawServer;
+          const result = classifyAnswer(status, res.statusMessage ?? '', server);
+          answer = result;
+          // Read the (normally empty) body before closing so the phone sees an orderly end.
+          res.resume();
+          res.once('end', () => finish(result));
+        });
+        req.end(body);
+      });
+    };
+
+    // Connect first and only then build the body: `dls_ip_addr` must be the address of the
+    // interface that actually reached the phone, which on a multi-homed laptop is only known now.
+    egress
+      .connect({
+        host: target.host,
+        port: target.port,
+        purpose: 'contact-me',
+        ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
+      })
+      .then(
+        (connecting) => {
+          if (settled) {
+            connecting.destroy();
+            return;
+          }
+          socket = connecting;
+          exchange(connecting);
         },
-      });
-      req.on('error', onError);
-      req.on('response', (res) => {
-        const status = res.statusCode ?? 0;
-        // Typed as possibly repeated; Node joins a repeated Server header into one string.
-        const rawServer = res.headers.server;
-        const server = Array.isArray(rawServer) ? rawServer.join(', ') : rawServer;
-        const result = classifyAnswer(status, res.statusMessage ?? '', server);
-        answer = result;
-        // Read the (normally empty) body before closing so the phone sees an orderly end.
-        res.resume();
-        res.once('end', () => finish(result));
-      });
-      req.end(body);
-    });
+        (error: unknown) =>
+          finish({
+            outcome: 'other',
+            detail: error instanceof EgressRefusedError ? error.message : `could not connect to ${where} (${String(error)})`,
+          }),
+      );
   });
 }
 

@@ -1,7 +1,7 @@
 import type { Store } from '../store/index.js';
 import type { JobRecord } from '../store/types.js';
 import type { ContactMeThrottle } from '../discovery/contact-me-throttle.js';
-import type { sendContactMe } from '../discovery/contact-me.js';
+import type { ContactMeRequest, ContactMeResult } from '../discovery/contact-me.js';
 
 /** How long a sent Restart / firmware / file job may wait for the phone to report back. */
 export const AWAIT_TIMEOUTS_MS = {
@@ -16,7 +16,7 @@ export interface ReachDeps {
   store: Store;
   /** Current throttle (replaced when the technician changes the contact-me settings). */
   throttle: () => ContactMeThrottle;
-  send: typeof sendContactMe;
+  send: (request: ContactMeRequest) => Promise<ContactMeResult>;
   now: () => number;
   dlsPort: () => number;
   /** True while the phone has an open interaction: it needs no wake-up. */
