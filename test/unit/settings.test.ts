@@ -4,6 +4,7 @@ import path from 'node:path';
 import Conf from 'conf';
 import { describe, expect, it } from 'vitest';
 import {
+  MIN_CONTACT_ME_INTERVAL_MS,
   Settings,
   SettingsValidationError,
   createNodeSettings,
@@ -146,6 +147,35 @@ describe('Settings', () => {
       contactMe: { minIntervalMs: 60000, callbackTimeoutMs: 120000, maxAttempts: 7 },
     });
     expect(Object.keys(settings.get())).toEqual(Object.keys(defaultSettings()));
+  });
+
+  it('never allows more than one contact-me per phone per minute (wpi-protocol.md §4.3)', () => {
+    const settings = createNodeSettings(tempDir());
+    expect(issuesOf(settings, { contactMe: { minIntervalMs: 1000 } })).toEqual([
+      expect.objectContaining({ field: 'contactMe.minIntervalMs', rule: 'range' }),
+    ]);
+    expect(issuesOf(settings, { contactMe: { minIntervalMs: MIN_CONTACT_ME_INTERVAL_MS - 1 } })[0]?.rule).toBe('range');
+    expect(settings.update({ contactMe: { minIntervalMs: MIN_CONTACT_ME_INTERVAL_MS } }).contactMe.minIntervalMs).toBe(60_000);
+  });
+
+  it('raises a saved contact-me interval below a minute to the minute, keeping every other setting', () => {
+    const dir = tempDir();
+    fs.writeFileSync(
+      path.join(dir, 'config.json'),
+      JSON.stringify({ phonePort: 9443, theme: 'dark', contactMe: { minIntervalMs: 1000, callbackTimeoutMs: 90_000, maxAttempts: 7 } }),
+    );
+    const settings = createNodeSettings(dir);
+    expect(settings.get()).toMatchObject({
+      phonePort: 9443,
+      theme: 'dark',
+      contactMe: { minIntervalMs: 60_000, callbackTimeoutMs: 90_000, maxAttempts: 7 },
+    });
+    // Written back: the file itself now follows the rule.
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')).contactMe.minIntervalMs).toBe(60_000);
+    // A saved interval of a minute or more is left as it is.
+    const other = tempDir();
+    fs.writeFileSync(path.join(other, 'config.json'), JSON.stringify({ contactMe: { minIntervalMs: 120_000 } }));
+    expect(createNodeSettings(other).get().contactMe.minIntervalMs).toBe(120_000);
   });
 
   it('starts from defaults when the file is broken instead of refusing to start', () => {

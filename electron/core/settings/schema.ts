@@ -14,6 +14,9 @@ import { normalizeMac } from '../discovery/fingerprint.js';
  * `validateSettings` holds a change to the exact shape (complete groups, no unknown keys).
  */
 
+/** Never more than one contact-me per phone per minute (wpi-protocol.md §4.3). */
+export const MIN_CONTACT_ME_INTERVAL_MS = 60_000;
+
 const SEND_SOLICITED = ['auto', 'always', 'never'] as const;
 const LANGUAGES = ['en', 'de'] as const;
 const THEMES = ['light', 'dark', 'auto'] as const;
@@ -106,9 +109,9 @@ export const SETTINGS_SCHEMA = {
   sendSolicited: { type: 'string', enum: [...SEND_SOLICITED] },
   adoption: group({ adoptAll: { type: 'boolean' }, macs: list(MAC, 10_000), prefixes: list(MAC_PREFIX, 100) }),
   // Phones ignore contact-mes inside their contact gap and their web server can fall over when
-  // hammered, so no interval below a second.
+  // hammered: never more than one a minute.
   contactMe: group({
-    minIntervalMs: integer(1000, 86_400_000),
+    minIntervalMs: integer(MIN_CONTACT_ME_INTERVAL_MS, 86_400_000),
     callbackTimeoutMs: integer(1000, 3_600_000),
     maxAttempts: integer(1, 100),
   }),

@@ -1,6 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import Conf, { type Options } from 'conf';
+import { APP_VERSION } from '../app/version.js';
 import {
+  MIN_CONTACT_ME_INTERVAL_MS,
   SETTINGS_SCHEMA,
   SettingsValidationError,
   defaultSettings,
@@ -14,6 +16,7 @@ import {
 } from './schema.js';
 
 export {
+  MIN_CONTACT_ME_INTERVAL_MS,
   SettingsValidationError,
   defaultSettings,
   validateSettings,
@@ -28,11 +31,34 @@ export {
  * electron-store in the app, which extends Conf): the same schema and defaults everywhere.
  * clearInvalidConfig: a file that is not JSON or breaks the schema starts over from the
  * defaults instead of stopping the app; a technician on site cannot repair JSON by hand,
- * and every setting can be entered again in the UI.
+ * and every setting can be entered again in the UI. Migrations run before that check, so a
+ * file that only breaks a rule made stricter since is repaired instead of discarded.
  */
 export function settingsStoreOptions(): Partial<Options<SettingsData>> {
-  return { schema: SETTINGS_SCHEMA, defaults: defaultSettings(), clearInvalidConfig: true };
+  return {
+    schema: SETTINGS_SCHEMA,
+    defaults: defaultSettings(),
+    clearInvalidConfig: true,
+    projectVersion: APP_VERSION,
+    migrations: SETTINGS_MIGRATIONS,
+  };
 }
+
+/**
+ * conf runs each entry once, for files last migrated below its version (a file without a
+ * version counts as 0.0.0). Entries are written against the raw file: any field may be missing.
+ */
+const SETTINGS_MIGRATIONS: NonNullable<Options<SettingsData>['migrations']> = {
+  // Intervals down to 1 s were accepted before; the rule is one contact-me a minute at most.
+  '0.1.0': (store) => {
+    const contactMe: unknown = store.store.contactMe;
+    if (!isPlainObject(contactMe)) return;
+    const interval = contactMe['minIntervalMs'];
+    if (typeof interval === 'number' && interval < MIN_CONTACT_ME_INTERVAL_MS) {
+      store.set('contactMe', { ...contactMe, minIntervalMs: MIN_CONTACT_ME_INTERVAL_MS } as SettingsData['contactMe']);
+    }
+  },
+};
 
 export type SettingsListener = (next: SettingsData, previous: SettingsData) => void;
 
