@@ -41,6 +41,8 @@ export interface JobView {
   items: WpiItem[];
   results: ItemResult[];
   reason: string | null;
+  /** While the job waits for its phone: when the next contact-me to wake it is due; null = none planned. */
+  nextContactAt: number | null;
   attempts: number;
   createdAt: number;
   updatedAt: number;

@@ -88,6 +88,7 @@ export function jobView(overrides: Partial<JobView> = {}): JobView {
     items: [],
     results: [],
     reason: null,
+    nextContactAt: null,
     attempts: 0,
     createdAt: Date.now(),
     updatedAt: Date.now(),

@@ -133,7 +133,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const sweeps = new Sweeps({
     send: contactMe,
     dlsPort: phonePort,
-    now,
+    throttle: () => throttle,
     token,
     ...(options.contactMePort ? { phonePort: options.contactMePort } : {}),
     progress: (progress) => bus.publish({ type: 'sweep.progress', progress }),

@@ -1,11 +1,13 @@
 import type { SweepProgress, SweepResult } from '../../../shared/model.js';
+import type { ContactMeThrottle } from '../discovery/contact-me-throttle.js';
 import type { ContactMeRequest, ContactMeResult } from '../discovery/contact-me.js';
 import { parseTargets, runSweep, TargetParseError } from '../discovery/sweep.js';
 
 export interface SweepDeps {
   send: (request: ContactMeRequest) => Promise<ContactMeResult>;
   dlsPort: () => number;
-  now: () => number;
+  /** The reacher's throttle: a sweep never contacts an address sooner than the reacher may. */
+  throttle: () => ContactMeThrottle;
   token: () => string;
   progress: (p: SweepProgress) => void;
   result: (r: SweepResult) => void;
@@ -14,9 +16,6 @@ export interface SweepDeps {
   phonePort?: number;
 }
 
-/** No address is swept again sooner than this, whichever sweep asks (wpi-protocol.md §4.3). */
-export const SWEEP_REPEAT_INTERVAL_MS = 60_000;
-
 export class SweepError extends Error {
   readonly statusCode = 400;
 }
@@ -24,7 +23,6 @@ export class SweepError extends Error {
 /** Runs subnet sweeps in the background; progress and results go out as events. */
 export class Sweeps {
   private readonly running = new Map<string, AbortController>();
-  private readonly lastProbe = new Map<string, number>();
 
   constructor(private readonly deps: SweepDeps) {}
 
@@ -86,13 +84,14 @@ export class Sweeps {
     for (const controller of this.running.values()) controller.abort();
   }
 
+  /** One contact-me per address as the shared throttle allows (wpi-protocol.md §4.3). */
   private async sendOnce(request: ContactMeRequest): Promise<ContactMeResult> {
-    const now = this.deps.now();
-    const last = this.lastProbe.get(request.phoneIp);
-    if (last !== undefined && now - last < SWEEP_REPEAT_INTERVAL_MS) {
-      return { outcome: 'other', detail: 'contacted less than a minute ago: not contacted again, phones ignore or crash on repeats' };
+    const throttle = this.deps.throttle();
+    const decision = throttle.mayContact(request.phoneIp);
+    if (!decision.allowed) {
+      return { outcome: 'other', detail: `not contacted: ${decision.detail} (phones ignore or crash on repeats)` };
     }
-    this.lastProbe.set(request.phoneIp, now);
+    throttle.noteSent(request.phoneIp);
     return this.deps.send(request);
   }
 }

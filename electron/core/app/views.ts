@@ -68,6 +68,7 @@ export function jobView(job: JobRecord): JobView {
     items: job.items.map((i) => (isSecretItem(i.name) ? { ...i, value: SECRET_MASK } : i)),
     results: job.results.map((r) => (isSecretItem(r.name) && r.value !== undefined ? { ...r, value: SECRET_MASK } : r)),
     reason: job.reason,
+    nextContactAt: job.nextContactAt,
     attempts: job.attempts,
     createdAt: job.createdAt,
     updatedAt: job.updatedAt,

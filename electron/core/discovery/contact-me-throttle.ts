@@ -4,7 +4,14 @@
  * fall over when hammered (wpi-protocol.md §4.3). So: at most one per interval, a growing pause
  * while a phone stays silent, and after a few silent tries stop and say why.
  * Pure bookkeeping with an injected clock; the caller sends.
+ *
+ * One throttle serves the reacher and sweeps alike, keyed by the address a contact-me goes to:
+ * the device there is what must not be flooded, whichever part of the app asks, and a sweep
+ * only knows addresses.
  */
+
+/** Addresses remembered at most; beyond it, those whose pause is long over are forgotten. */
+export const MAX_THROTTLED_ADDRESSES = 100_000;
 
 export interface ContactMeThrottleOptions {
   now: () => number;
@@ -35,6 +42,7 @@ export class ContactMeThrottle {
   private readonly backoffFactor: number;
   private readonly maxIntervalMs: number;
   private readonly maxAttempts: number;
+  /** By contact-me destination address. */
   private readonly phones = new Map<string, PhoneState>();
 
   constructor(options: ContactMeThrottleOptions) {
@@ -49,26 +57,38 @@ export class ContactMeThrottle {
     if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) throw new RangeError('maxAttempts must be a whole number >= 1');
   }
 
-  /** Record a contact-me just sent to the phone `mac` (any stable per-phone key). */
-  noteSent(mac: string): void {
-    const state = this.phones.get(mac);
-    this.phones.set(mac, { lastSentAt: this.now(), unanswered: (state?.unanswered ?? 0) + 1 });
+  /** Record a contact-me just sent to `address`. */
+  noteSent(address: string): void {
+    const state = this.phones.get(address);
+    if (!state && this.phones.size >= MAX_THROTTLED_ADDRESSES) this.forgetSettled();
+    this.phones.set(address, { lastSentAt: this.now(), unanswered: (state?.unanswered ?? 0) + 1 });
   }
 
-  /** The phone called in: it is reachable, so the back-off and any give-up are cleared. */
-  noteCallback(mac: string): void {
-    const state = this.phones.get(mac);
+  /** The phone at `address` called in: it is reachable, so the back-off and any give-up are cleared. */
+  noteCallback(address: string): void {
+    const state = this.phones.get(address);
     if (state) state.unanswered = 0;
   }
 
-  /** Forget the phone, e.g. when the technician asks to try again after fixing the network. */
-  reset(mac: string): void {
-    this.phones.delete(mac);
+  /** Forget the address, e.g. when the technician asks to try again after fixing the network. */
+  reset(address: string): void {
+    this.phones.delete(address);
+  }
+
+  /**
+   * Drops addresses whose longest possible pause has passed and that were not given up: for
+   * them only the back-off count is lost. Sweeps of many silent addresses stay bounded so.
+   */
+  private forgetSettled(): void {
+    const now = this.now();
+    for (const [address, state] of this.phones) {
+      if (state.unanswered < this.maxAttempts && now - state.lastSentAt >= this.maxIntervalMs) this.phones.delete(address);
+    }
   }
 
   /** Earliest time the next contact-me may go out; null when the phone has been given up. */
-  nextAllowedAt(mac: string): number | null {
-    const state = this.phones.get(mac);
+  nextAllowedAt(address: string): number | null {
+    const state = this.phones.get(address);
     if (!state) return this.now();
     if (state.unanswered >= this.maxAttempts) return null;
     // The first unanswered contact-me waits the plain interval; each further one doubles it.
@@ -76,8 +96,8 @@ export class ContactMeThrottle {
     return state.lastSentAt + Math.min(pause, this.maxIntervalMs);
   }
 
-  mayContact(mac: string): ContactDecision {
-    const at = this.nextAllowedAt(mac);
+  mayContact(address: string): ContactDecision {
+    const at = this.nextAllowedAt(address);
     if (at === null) {
       return {
         allowed: false,

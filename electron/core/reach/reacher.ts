@@ -1,5 +1,6 @@
+import { WRITING_JOB_KINDS } from '../../../shared/jobs.js';
 import type { Store } from '../store/index.js';
-import type { JobRecord } from '../store/types.js';
+import type { JobRecord, PhoneRecord } from '../store/types.js';
 import type { ContactMeThrottle } from '../discovery/contact-me-throttle.js';
 import type { ContactMeRequest, ContactMeResult } from '../discovery/contact-me.js';
 
@@ -39,6 +40,13 @@ export interface ContactOutcome {
 /** The phone's "contact gap" item: contact-me within this many seconds after the last one is ignored. */
 export const CONTACT_GAP_ITEM = 'dls-contact-interval';
 
+/** Reason of a writing job for a quarantined phone: the phone may call, but gets none until adopted. */
+export const WAITING_FOR_ADOPTION =
+  'waiting for adoption: the phone is quarantined, so it is not woken for this job and gets it only once adopted';
+/** Reason of a job whose phone the contact-me limit holds back; `nextContactAt` says until when. */
+export const HELD_BY_CONTACT_LIMIT =
+  'held back by the contact-me limit (at most one per phone per minute, longer while the phone stays silent)';
+
 export class Reacher {
   private running = false;
   /** When each phone last acknowledged a contact-me: its contact gap runs from there. */
@@ -64,9 +72,10 @@ export class Reacher {
     return this.contact(macs, true);
   }
 
-  /** A phone called in: its back-off is cleared. */
+  /** A phone called in: the back-off of the address it is at is cleared. */
   noteCallback(mac: string): void {
-    this.deps.throttle().noteCallback(mac);
+    const ip = this.deps.store.phones.get(mac)?.ip;
+    if (ip) this.deps.throttle().noteCallback(ip);
   }
 
   /** A phone (re)started: its contact gap starts afresh. */
@@ -89,20 +98,31 @@ export class Reacher {
     const throttle = this.deps.throttle();
     const phone = store.phones.get(mac);
     if (!phone?.ip) return { mac, outcome: 'unknown', detail: 'phone has not called in yet: its address is unknown' };
+    // Waking a quarantined phone for work it will not be given only makes it call again and
+    // again (each callback clears the back-off); the technician's "contact now" still may.
+    if (!manual && this.onlyWritingJobs(phone)) {
+      this.markWaiting(phone, WAITING_FOR_ADOPTION, null);
+      return { mac, outcome: 'quarantined', detail: 'the phone is quarantined: its jobs wait for adoption' };
+    }
     const gapEnds = this.contactGapEnds(mac);
     if (gapEnds !== null) {
       const detail = `the phone ignores contact-me until ${new Date(gapEnds).toLocaleTimeString()} (its contact gap)`;
-      this.markWaiting(mac, `${detail}; the job runs then or at the phone's next contact`);
+      this.markWaiting(phone, `${detail}; the job runs then or at the phone's next contact`, gapEnds);
       return { mac, outcome: 'contact-gap', detail };
     }
-    const decision = throttle.mayContact(mac);
+    const address = phone.ip;
+    const decision = throttle.mayContact(address);
     if (!decision.allowed) {
-      if (decision.reason === 'gave-up') this.markWaiting(mac, `${decision.detail}; the job runs at the phone's next contact or poll`);
+      if (decision.reason === 'gave-up') {
+        this.markWaiting(phone, `${decision.detail}; the job runs at the phone's next contact or poll`, null);
+      } else {
+        this.markWaiting(phone, HELD_BY_CONTACT_LIMIT, decision.retryAt);
+      }
       return { mac, outcome: decision.reason, detail: decision.detail };
     }
-    throttle.noteSent(mac);
+    throttle.noteSent(address);
     const result = await this.deps.send({
-      phoneIp: phone.ip,
+      phoneIp: address,
       ...(phone.contactMeUri ? { uri: phone.contactMeUri } : {}),
       dlsPort: this.deps.dlsPort(),
     });
@@ -112,12 +132,20 @@ export class Reacher {
       result.outcome === 'acknowledged'
         ? `contact-me acknowledged at ${at}: waiting for the phone to call back`
         : `contact-me at ${at}: ${result.detail}; waiting for the phone's next contact or poll`;
-    this.markWaiting(mac, reason);
+    // Should the phone not call back, the next contact-me is due when the throttle allows it.
+    this.markWaiting(phone, reason, throttle.nextAllowedAt(address));
     this.deps.log(
       result.outcome === 'acknowledged' ? 'info' : 'warn',
-      `${mac} (${phone.ip}): contact-me ${result.outcome}${manual ? ' (manual)' : ''}`,
+      `${mac} (${address}): contact-me ${result.outcome}${manual ? ' (manual)' : ''}`,
     );
     return { mac, outcome: result.outcome, detail: result.detail };
+  }
+
+  /** True for a quarantined phone all of whose runnable jobs write (and so are not sent to it). */
+  private onlyWritingJobs(phone: PhoneRecord): boolean {
+    if (phone.adoption === 'adopted') return false;
+    const jobs = this.deps.store.jobs.runnableRefsFor(phone.mac, this.deps.now());
+    return jobs.length > 0 && jobs.every((job) => WRITING_JOB_KINDS.includes(job.kind));
   }
 
   /**
@@ -134,14 +162,25 @@ export class Reacher {
     return ends > this.deps.now() ? ends : null;
   }
 
-  private markWaiting(mac: string, reason: string): void {
+  /**
+   * Says on each waiting job of the phone why it waits and when the next contact-me is due.
+   * Writing jobs of a quarantined phone wait for adoption whatever happened. Jobs already
+   * saying so are left alone: the reacher passes every few seconds.
+   */
+  private markWaiting(phone: PhoneRecord, reason: string, nextContactAt: number | null): void {
     const { store } = this.deps;
     const now = this.deps.now();
+    const quarantined = phone.adoption !== 'adopted';
     const changed = store.transaction(() =>
       store.jobs
-        .runnableFor(mac, Number.MAX_SAFE_INTEGER)
+        .runnableFor(phone.mac, Number.MAX_SAFE_INTEGER)
         .filter((job) => job.state === 'queued' || job.state === 'waiting-for-phone')
-        .filter((job) => store.jobs.transition(job.id, 'waiting-for-phone', { reason, updatedAt: now }))
+        .filter((job) => {
+          const adoption = quarantined && WRITING_JOB_KINDS.includes(job.kind);
+          const wanted = adoption ? { reason: WAITING_FOR_ADOPTION, nextContactAt: null } : { reason, nextContactAt };
+          if (job.state === 'waiting-for-phone' && job.reason === wanted.reason && job.nextContactAt === wanted.nextContactAt) return false;
+          return store.jobs.transition(job.id, 'waiting-for-phone', { ...wanted, updatedAt: now });
+        })
         .map((job) => job.id),
     );
     for (const id of changed) this.deps.jobChanged(id);

@@ -86,6 +86,10 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE phones ADD COLUMN poll_interval_s INTEGER;
   ALTER TABLE phones ADD COLUMN server_address TEXT;
   `,
+  // When the reacher means to wake the phone again for a waiting job (shown with the job).
+  `
+  ALTER TABLE jobs ADD COLUMN next_contact_at INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

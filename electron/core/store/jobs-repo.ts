@@ -9,7 +9,10 @@ import type { JobRecord } from './types.js';
 
 /** Fields a caller may change; `undefined` leaves a field as it is, `null` clears it. */
 export type JobPatch = Partial<
-  Pick<JobRecord, 'state' | 'results' | 'reason' | 'awaiting' | 'expectVersion' | 'attempts' | 'startedAt' | 'finishedAt' | 'notBefore'>
+  Pick<
+    JobRecord,
+    'state' | 'results' | 'reason' | 'awaiting' | 'expectVersion' | 'attempts' | 'startedAt' | 'finishedAt' | 'notBefore' | 'nextContactAt'
+  >
 > & {
   /** Count one more attempt (ignored if `attempts` is given). */
   incrementAttempts?: boolean;
@@ -27,6 +30,8 @@ export interface JobListQuery {
 
 /** States in which a job waits for its phone to call (it never ran, or must run again). */
 const RUNNABLE_STATES: readonly JobState[] = ['queued', 'waiting-for-phone', 'waiting-busy'];
+/** States in which a contact-me may be planned to wake the phone. */
+const WAITING_STATES: readonly JobState[] = ['queued', 'waiting-for-phone'];
 /** The same as a JSON array, the form the statements take state lists in. */
 const RUNNABLE_STATES_JSON = JSON.stringify(RUNNABLE_STATES);
 
@@ -49,6 +54,7 @@ interface JobRow {
   started_at: number | null;
   finished_at: number | null;
   not_before: number | null;
+  next_contact_at: number | null;
 }
 
 type WriteParams = Omit<JobRow, 'mac' | 'kind' | 'items' | 'created_at'>;
@@ -57,7 +63,7 @@ type WriteParams = Omit<JobRow, 'mac' | 'kind' | 'items' | 'created_at'>;
 export type JobRef = Pick<JobRecord, 'id' | 'kind'>;
 
 const COLUMNS = `id, mac, kind, state, items, results, reason, awaiting, expect_version, attempts,
-                 created_at, updated_at, started_at, finished_at, not_before`;
+                 created_at, updated_at, started_at, finished_at, not_before, next_contact_at`;
 
 /**
  * The job queue. Item values and results of secret items are sealed inside the JSON payload,
@@ -85,12 +91,13 @@ export class JobsRepo {
     this.#insert = db.prepare<JobRow>(`
       INSERT INTO jobs (${COLUMNS})
       VALUES (@id, @mac, @kind, @state, @items, @results, @reason, @awaiting, @expect_version, @attempts,
-              @created_at, @updated_at, @started_at, @finished_at, @not_before)`);
+              @created_at, @updated_at, @started_at, @finished_at, @not_before, @next_contact_at)`);
     this.#get = db.prepare<[string], JobRow>(`SELECT ${COLUMNS} FROM jobs WHERE id = ?`);
     this.#update = db.prepare<WriteParams>(`
       UPDATE jobs SET state = @state, results = @results, reason = @reason, awaiting = @awaiting,
         expect_version = @expect_version, attempts = @attempts, updated_at = @updated_at,
-        started_at = @started_at, finished_at = @finished_at, not_before = @not_before
+        started_at = @started_at, finished_at = @finished_at, not_before = @not_before,
+        next_contact_at = @next_contact_at
       WHERE id = @id`);
     this.#forPhone = db.prepare<[string], JobRow>(`SELECT ${COLUMNS} FROM jobs WHERE mac = ? ORDER BY created_at DESC, rowid DESC`);
     // One statement for any state filter: the states travel as a JSON array (NULL = all).
@@ -118,7 +125,7 @@ export class JobsRepo {
       SELECT DISTINCT mac FROM jobs
       WHERE state IN (SELECT value FROM json_each(@states)) AND (not_before IS NULL OR not_before <= @now)`);
     this.#cancel = db.prepare<{ id: string; at: number; states: string }>(`
-      UPDATE jobs SET state = 'cancelled', awaiting = NULL, finished_at = @at, updated_at = @at
+      UPDATE jobs SET state = 'cancelled', awaiting = NULL, next_contact_at = NULL, finished_at = @at, updated_at = @at
       WHERE id = @id AND state IN (SELECT value FROM json_each(@states))`);
     this.#requeue = db.prepare<{ mac: string | null; reason: string; at: number }, { id: string }>(`
       UPDATE jobs SET state = 'waiting-for-phone', reason = @reason, updated_at = @at
@@ -144,6 +151,7 @@ export class JobsRepo {
       started_at: null,
       finished_at: null,
       not_before: null,
+      next_contact_at: null,
     };
     this.#insert.run(row);
     return this.#toRecord(row, false);
@@ -207,7 +215,8 @@ export class JobsRepo {
    * Applies `patch`; false if the job is unknown or already final (done/failed/cancelled).
    * Bookkeeping that follows from a state change is filled in unless the patch sets it:
    * entering `running` stamps startedAt, entering a final state stamps finishedAt, and
-   * leaving `running` clears `awaiting` (it only means something while running).
+   * leaving `running` clears `awaiting` (it only means something while running), and entering
+   * any state but a waiting one clears `nextContactAt`.
    */
   update(id: string, patch: JobPatch): boolean {
     const at = patch.updatedAt ?? Date.now();
@@ -228,6 +237,7 @@ export class JobsRepo {
         started_at: pick(patch.startedAt, entering === 'running' ? at : row.started_at),
         finished_at: pick(patch.finishedAt, entering && isFinal(entering) ? at : row.finished_at),
         not_before: pick(patch.notBefore, row.not_before),
+        next_contact_at: pick(patch.nextContactAt, entering && !WAITING_STATES.includes(entering) ? null : row.next_contact_at),
       });
       return true;
     })();
@@ -291,6 +301,7 @@ export class JobsRepo {
       startedAt: row.started_at,
       finishedAt: row.finished_at,
       notBefore: row.not_before,
+      nextContactAt: row.next_contact_at,
     };
   }
 }

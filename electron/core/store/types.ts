@@ -50,8 +50,13 @@ export interface JobRecord {
   updatedAt: number;
   startedAt: number | null;
   finishedAt: number | null;
-  /** Earliest time a retry may start (busy back-off, contact-me back-off). */
+  /** Earliest time a retry may start (busy back-off). */
   notBefore: number | null;
+  /**
+   * While the job waits for its phone: when the next contact-me to wake it is due (contact-me
+   * limit, back-off, the phone's contact gap); null when none is planned. Cleared when it runs.
+   */
+  nextContactAt: number | null;
 }
 
 export interface ExchangeRecord {
