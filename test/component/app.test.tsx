@@ -29,7 +29,10 @@ const EXCHANGE: ExchangeView = {
   responseXml: '<DLSMessage><Message nonce="1"><Action>ReadAllItems</Action></Message></DLSMessage>',
 };
 
-function renderApp() {
+/** A fixed clock time in the local zone, so the expected text does not depend on the machine. */
+const NEXT_CONTACT_AT = new Date(2026, 11, 2, 14, 5, 9).getTime();
+
+function renderApp(overrides: Parameters<typeof createFakeApi>[0] = {}) {
   const api = createFakeApi({
     'app.info': () => APP_INFO,
     'settings.get': () => settingsView(),
@@ -68,6 +71,7 @@ function renderApp() {
     }),
     'discovery.sweepStart': () => ({ sweepId: 's1', total: 254 }),
     'discovery.sweepCancel': () => ({ cancelled: true }),
+    ...overrides,
   });
   const store = createAppStore(api);
   store.getState().connect();
@@ -141,6 +145,23 @@ describe('app shell', () => {
 
     fireEvent.click(screen.getByTestId('job-filter-queued'));
     await waitFor(() => expect(screen.getAllByTestId(/^job-row-/)).toHaveLength(2));
+  });
+
+  it('says when the next contact-me is due for a job the contact-me limit holds back, in English and German', async () => {
+    const held = jobView({
+      id: 'j-held',
+      state: 'waiting-for-phone',
+      reason: 'held back by the contact-me limit',
+      nextContactAt: NEXT_CONTACT_AT,
+    });
+    const { store } = renderApp({ 'jobs.list': () => [held] });
+    fireEvent.click(screen.getByTestId('nav-jobs'));
+    const row = await screen.findByTestId('job-row-j-held');
+    expect(row.textContent).toContain('held back by the contact-me limit · next contact-me at 2:05:09 PM');
+    await act(() => store.getState().setLanguage('de'));
+    await waitFor(() =>
+      expect(screen.getByTestId('job-row-j-held').textContent).toContain('nächster Kontaktversuch (contact-me) um 14:05:09'),
+    );
   });
 
   it('saves settings and switches the language at once', async () => {

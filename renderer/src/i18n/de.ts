@@ -261,6 +261,7 @@ export const de: Record<MessageKey, string> = {
   'jobs.kind': 'Art',
   'jobs.state': 'Zustand',
   'jobs.reason': 'Grund',
+  'jobs.nextContact': 'nächster Kontaktversuch (contact-me) um {time}',
   'jobs.attempts': 'Versuche',
   'jobs.created': 'Erstellt',
   'jobs.finished': 'Beendet',

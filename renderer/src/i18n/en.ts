@@ -261,6 +261,7 @@ export const en = {
   'jobs.kind': 'Kind',
   'jobs.state': 'State',
   'jobs.reason': 'Reason',
+  'jobs.nextContact': 'next contact-me at {time}',
   'jobs.attempts': 'Attempts',
   'jobs.created': 'Created',
   'jobs.finished': 'Finished',

@@ -40,6 +40,18 @@ export function formatRelative(timestamp: number, now: number, language: Languag
   return relativeFormat(language).format(amount, 'day');
 }
 
+const timeFormats = new Map<Language, Intl.DateTimeFormat>();
+
+/** Clock time only (`14:05:09`): for times within the next minutes. */
+export function formatTime(timestamp: number, language: Language): string {
+  let format = timeFormats.get(language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language, { timeStyle: 'medium' });
+    timeFormats.set(language, format);
+  }
+  return format.format(timestamp);
+}
+
 export function formatDateTime(timestamp: number | null, language: Language): string {
   if (timestamp === null) return '—';
   return dateTimeFormat(language).format(timestamp);

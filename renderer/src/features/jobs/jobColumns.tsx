@@ -5,6 +5,7 @@ import type { JobView, PhoneSummary } from '../../../../shared/model.js';
 import { JobStateBadge } from '../../components/badges.js';
 import type { Language, Translate } from '../../i18n/index.js';
 import { formatDateTime } from '../../lib/format.js';
+import { jobReasonText } from '../../lib/jobReason.js';
 
 /** Jobs that have not reached the phone yet (or wait for a call to end) can still be called off. */
 const CANCELLABLE_STATES: readonly JobState[] = ['queued', 'waiting-for-phone', 'waiting-busy'];
@@ -43,7 +44,11 @@ export function jobColumns(t: Translate, language: Language, phones: Record<stri
     column.accessor((job) => job.reason ?? '', {
       id: 'reason',
       header: t('jobs.reason'),
-      cell: (info) => <span title={info.getValue()}>{info.getValue()}</span>,
+      // Rendered here, not in the accessor: accessor values are cached per row, across languages.
+      cell: ({ row }) => {
+        const text = jobReasonText(row.original, t, language);
+        return <span title={text}>{text}</span>;
+      },
     }),
     column.accessor('attempts', { header: t('jobs.attempts'), size: 90 }),
     column.accessor('createdAt', {

@@ -10,6 +10,7 @@ import { useLoadOnMount } from '../../hooks/useLoadOnMount.js';
 import { useNow } from '../../hooks/useNow.js';
 import { useLanguage, useT } from '../../i18n/index.js';
 import { formatDateTime, formatRelative } from '../../lib/format.js';
+import { jobReasonText } from '../../lib/jobReason.js';
 import { useAppStore } from '../../store/context.js';
 
 const RECENT_EXCHANGES = 8;
@@ -112,7 +113,7 @@ function OpenJobsCard({ mac }: { mac: string }) {
                 <Table.Td>
                   <JobStateBadge state={job.state} />
                 </Table.Td>
-                <Table.Td>{job.reason}</Table.Td>
+                <Table.Td data-testid={`overview-job-reason-${job.id}`}>{jobReasonText(job, t, language)}</Table.Td>
                 <Table.Td>{formatDateTime(job.createdAt, language)}</Table.Td>
               </Table.Tr>
             ))}
