@@ -103,7 +103,7 @@ const sweepEvents: AppEvent[] = [];
 
 async function startCore(): Promise<number> {
   const store = new Conf<SettingsData>({ ...settingsStoreOptions(), cwd: dataDir, projectName: 'fieldstage-bench' });
-  store.set({ ...store.store, adoption: { adoptAll: true, macs: [], prefixes: [] } });
+  store.set({ adoption: { adoptAll: true, macs: [], prefixes: [] } });
   core = await createCore({
     dataDir,
     settingsStore: store,

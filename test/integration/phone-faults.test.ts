@@ -1,15 +1,21 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUSY_RETRY_MS, FLOW_IDLE_TIMEOUT_MS } from '../../electron/core/provisioning/service.js';
+import { HELD_BY_CONTACT_LIMIT } from '../../electron/core/reach/reacher.js';
 import type { SettingsData } from '../../electron/core/settings/settings.js';
 import type { ActionAnswer } from '../sim/flow.js';
 import { SimPhone, type SimPhoneOptions } from '../sim/phone.js';
 import type { DlsMessage } from '../sim/wire.js';
+import { TestClock } from '../support/clock.js';
 import { startTestCore, type TestCore } from '../support/core-harness.js';
+import { TestPhones } from '../support/phones.js';
+import { until } from '../support/wait.js';
 
 /**
  * Phones that misbehave the way real ones do: power lost between receiving WriteItems and
  * answering, contact-me ignored (contact gap), a call that does not end. Every job must end up in
  * a state that says what is going on, and finish once the phone is back. Subnets 127.0.48–49.
+ * The core runs on an injected clock with its timer off: each test steps the clock past a
+ * back-off or timeout and runs the reacher's pass itself (`core.tick()`).
  */
 
 /**
@@ -37,42 +43,28 @@ class PowerCutPhone extends SimPhone {
 }
 
 let core: TestCore | null = null;
-const phones: SimPhone[] = [];
-/** Added to the core's clock, to step over back-offs and timeouts without waiting for them. */
-let skew = 0;
+const phones = new TestPhones();
+let clock = new TestClock();
+/** The core's own timer: off, so that only `core.tick()` passes run. */
+const TIMER_OFF_MS = 24 * 3_600_000;
 
 afterEach(async () => {
-  await Promise.all(phones.splice(0).map((p) => p.stop()));
+  await phones.stopAll();
   await core?.stop();
   core = null;
-  skew = 0;
 });
 
-async function startCore(settings: Partial<SettingsData>, reachIntervalMs = 200): Promise<TestCore> {
+async function startCore(settings: Partial<SettingsData>): Promise<TestCore> {
+  clock = new TestClock();
   core = await startTestCore(
     {
       adoption: { adoptAll: true, macs: [], prefixes: [] },
-      contactMe: { minIntervalMs: 1000, callbackTimeoutMs: 120_000, maxAttempts: 3 },
+      contactMe: { minIntervalMs: 60_000, callbackTimeoutMs: 120_000, maxAttempts: 3 },
       ...settings,
     },
-    { now: () => Date.now() + skew, reachIntervalMs },
+    { now: clock.now, reachIntervalMs: TIMER_OFF_MS },
   );
   return core;
-}
-
-function phoneAt<T extends SimPhone>(make: (o: SimPhoneOptions) => T, ip: string, mac: string, options: Partial<SimPhoneOptions> = {}): T {
-  if (!core) throw new Error('core not started');
-  const phone = make({ mac, ip, server: { host: '127.0.0.1', port: core.port }, contactMePort: 0, rebootDelayMs: 50, ...options });
-  phones.push(phone);
-  return phone;
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 function job(id: string) {
@@ -96,10 +88,9 @@ function expectHumanReason(reason: string | null, pattern: RegExp): void {
 
 describe('phone faults', () => {
   it('power lost after WriteItems: the job waits with a reason while the phone is off, and is done once it is back', async () => {
-    // The core's timer is off here: the test steps the idle timeout itself.
-    await startCore({}, 3_600_000);
+    await startCore({});
     const mac = '00:1A:E8:48:00:01';
-    const phone = phoneAt((o) => new PowerCutPhone(o), '127.0.48.1', mac);
+    const phone = phones.at(core, '127.0.48.1', mac, {}, (o) => new PowerCutPhone(o));
     await phone.start();
     await phone.waitForIdle();
     const before = phone.value('sntp-addr');
@@ -116,7 +107,11 @@ describe('phone faults', () => {
     await phone.stop();
 
     // The phone stays off past the idle timeout: the interaction is dropped, the job waits again.
-    skew += FLOW_IDLE_TIMEOUT_MS + 1_000;
+    // (Only the expiry step of a pass: its contact-me to the phone that is off would replace the reason.)
+    clock.advance(FLOW_IDLE_TIMEOUT_MS - 1);
+    core!.core.service.expireFlows();
+    expect(job(id).state).toBe('running');
+    clock.advance(1_001);
     core!.core.service.expireFlows();
     expect(job(id).state).toBe('waiting-for-phone');
     expectHumanReason(job(id).reason, /stopped answering mid-interaction/);
@@ -136,7 +131,7 @@ describe('phone faults', () => {
   it('power lost after WriteItems and back at once: the new start-up re-queues the job and finishes it', async () => {
     await startCore({});
     const mac = '00:1A:E8:48:00:02';
-    const phone = phoneAt((o) => new PowerCutPhone(o), '127.0.48.2', mac);
+    const phone = phones.at(core, '127.0.48.2', mac, {}, (o) => new PowerCutPhone(o));
     await phone.start();
     await phone.waitForIdle();
 
@@ -159,25 +154,46 @@ describe('phone faults', () => {
     await startCore({});
     const mac = '00:1A:E8:48:00:03';
     // Contact gap of an hour: the first contact-me is honoured, every later one ignored.
-    const phone = phoneAt((o) => new SimPhone(o), '127.0.48.3', mac, { contactGapMs: 3_600_000 });
+    const phone = phones.at(core, '127.0.48.3', mac, { contactGapMs: 3_600_000 });
     await phone.start();
     await phone.waitForIdle();
 
     const first = await writeJob(mac, 'first.example.net');
     await until(() => job(first).state === 'done', 'first job (contact-me honoured)');
+    await phone.waitForIdle();
+    expect(phone.stats.contactMeReceived).toBe(1);
     expect(phone.stats.contactMeIgnored).toBe(0);
 
+    clock.advance(60_000);
     const second = await writeJob(mac, 'second.example.net');
-    // maxAttempts 3, 1 s apart with back-off: three ignored contact-mes, then the reacher gives up.
-    await until(() => /no callback after 3 contact-me requests/.test(job(second).reason ?? ''), 'give-up reason', 20_000);
-    expect(job(second).state).toBe('waiting-for-phone');
+    // The pass the new job started has sent the first contact-me for it; the phone ignores it.
+    await core!.core.tick();
+    expect(phone.stats.contactMeReceived).toBe(2);
+    expect(job(second)).toMatchObject({ state: 'waiting-for-phone', nextContactAt: clock.t + 60_000 });
+    // A pass within the minute sends nothing and says why and until when.
+    clock.advance(59_999);
+    await core!.core.tick();
+    expect(phone.stats.contactMeReceived).toBe(2);
+    expect(job(second)).toMatchObject({ reason: HELD_BY_CONTACT_LIMIT, nextContactAt: clock.t + 1 });
+    // maxAttempts 3 with back-off: the next ones after 60 s and 120 s more, then the reacher gives up.
+    clock.advance(1);
+    await core!.core.tick();
+    expect(phone.stats.contactMeReceived).toBe(3);
+    clock.advance(119_999);
+    await core!.core.tick();
+    expect(phone.stats.contactMeReceived).toBe(3);
+    clock.advance(1);
+    await core!.core.tick();
+    expect(phone.stats.contactMeReceived).toBe(4);
+    await core!.core.tick();
+    expect(job(second).reason).toMatch(/no callback after 3 contact-me requests/);
+    expect(job(second)).toMatchObject({ state: 'waiting-for-phone', nextContactAt: null });
     expectHumanReason(job(second).reason, /the job runs at the phone's next contact or poll/);
     expect(phone.stats.contactMeIgnored).toBe(3);
-    const received = phone.stats.contactMeReceived;
-    expect(received).toBe(4);
-    // Given up means given up: no more contact-mes, even after a while.
-    await new Promise((r) => setTimeout(r, 1_500));
-    expect(phone.stats.contactMeReceived).toBe(received);
+    // Given up means given up: no more contact-mes, even a day later.
+    clock.advance(24 * 3_600_000);
+    await core!.core.tick();
+    expect(phone.stats.contactMeReceived).toBe(4);
     expect(phone.value('sntp-addr')).toBe('first.example.net');
 
     // The phone calls in on its own (a reboot): the waiting job is done at once.
@@ -191,7 +207,7 @@ describe('phone faults', () => {
     await startCore({});
     const mac = '00:1A:E8:48:00:04';
     // V3R1 does not honour send-solicited: only the service's retries can bring the job through.
-    const phone = phoneAt((o) => new SimPhone(o), '127.0.48.4', mac, { busy: true, contactGapMs: 0, softwareVersion: 'V3 R1.41.1' });
+    const phone = phones.at(core, '127.0.48.4', mac, { busy: true, contactGapMs: 0, softwareVersion: 'V3 R1.41.1' });
     await phone.start();
     await phone.waitForIdle();
 
@@ -200,20 +216,24 @@ describe('phone faults', () => {
     expectHumanReason(job(id).reason, /phone in a call/);
     expect(job(id).attempts).toBe(1);
     const flows = phone.stats.flows;
-    // Backed off: nothing is sent during the busy retry interval.
-    await new Promise((r) => setTimeout(r, 1_500));
+    // Backed off: a pass just before the busy retry interval ends sends nothing.
+    clock.advance(BUSY_RETRY_MS - 1);
+    await core!.core.tick();
     expect(phone.stats.flows).toBe(flows);
+    expect(phone.stats.contactMeReceived).toBe(1);
     expect(job(id).state).toBe('waiting-busy');
 
     // After the back-off the service tries again; the phone is still in the call.
-    skew += BUSY_RETRY_MS + 1_000;
+    clock.advance(1);
+    await core!.core.tick();
     await until(() => job(id).attempts === 2 && job(id).state === 'waiting-busy', 'second busy refusal');
     expectHumanReason(job(id).reason, /phone in a call/);
     expect(phone.value('sntp-addr')).not.toBe('after-the-call.example.net');
 
     // The call ends; at the next retry the write goes through.
     phone.setBusy(false);
-    skew += BUSY_RETRY_MS + 1_000;
+    clock.advance(BUSY_RETRY_MS);
+    await core!.core.tick();
     await until(() => job(id).state === 'done', 'job done after the call');
     expect(job(id)).toMatchObject({ attempts: 3, reason: null });
     expect(phone.value('sntp-addr')).toBe('after-the-call.example.net');

@@ -25,7 +25,7 @@ export async function startTestCore(
   dataDir = mkdtempSync(join(tmpdir(), 'fieldstage-core-')),
 ): Promise<TestCore> {
   const store = new Conf<SettingsData>({ ...settingsStoreOptions(), cwd: dataDir, projectName: 'fieldstage-test' });
-  store.set({ ...store.store, ...settings });
+  if (Object.keys(settings).length > 0) store.set(settings);
   const logs: string[] = [];
   const core = await createCore({
     dataDir,

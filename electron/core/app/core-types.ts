@@ -39,6 +39,12 @@ export interface Core {
   store: Store;
   service: ProvisioningService;
   info(): AppInfo;
+  /**
+   * One pass of what the timer does every REACH_INTERVAL_MS: idle interactions expired, overdue
+   * jobs settled, phones with work woken. Resolves when the pass is over; tests on an injected
+   * clock drive the core with it instead of waiting for the timer.
+   */
+  tick(): Promise<void>;
   /** Opens the phone-facing listeners and starts reaching phones. */
   start(): Promise<void>;
   /** Stops listeners and closes the store; the app awaits it before quitting. */

@@ -154,6 +154,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const wake = (): void => {
     void reacher?.tick().catch((error: unknown) => log('warn', `reaching phones failed: ${String(error)}`));
   };
+  const tick = async (): Promise<void> => {
+    service.expireFlows();
+    await reacher?.tick();
+  };
   const handlers = createHandlers({
     store,
     now,
@@ -189,6 +193,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     store,
     service,
     info,
+    tick,
     async start() {
       // Jobs a crash left half-done go back to the queue; nothing is lost or run twice.
       const requeued = store.transaction(() => store.jobs.requeueInterrupted(now()));
@@ -196,8 +201,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       certificate = await loadOrCreateCertificate(certDir, reachableAddresses([]));
       await startListeners(current);
       timer = setInterval(() => {
-        service.expireFlows();
-        wake();
+        tick().catch((error: unknown) => log('warn', `reaching phones failed: ${String(error)}`));
       }, options.reachIntervalMs ?? REACH_INTERVAL_MS);
       timer.unref();
       wake();

@@ -48,23 +48,37 @@ export const HELD_BY_CONTACT_LIMIT =
   'held back by the contact-me limit (at most one per phone per minute, longer while the phone stays silent)';
 
 export class Reacher {
-  private running = false;
+  private running: Promise<void> | null = null;
+  /** One more pass asked for while one ran: it starts when that one ends. */
+  private next: Promise<void> | null = null;
   /** When each phone last acknowledged a contact-me: its contact gap runs from there. */
   private readonly acknowledgedAt = new Map<string, number>();
 
   constructor(private readonly deps: ReachDeps) {}
 
-  /** One pass; the core calls it on a timer and after new jobs are queued. */
-  async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      this.settleOverdue();
-      const macs = this.deps.store.jobs.phonesWithRunnable(this.deps.now()).filter((mac) => !this.deps.inFlow(mac));
-      await this.contact(macs, false);
-    } finally {
-      this.running = false;
+  /**
+   * One pass; the core calls it on a timer and after new jobs are queued, tests on an injected
+   * clock call it directly. Asked while a pass runs, it runs one more pass after that one (asks
+   * in between share it) and resolves when that has ended: what changed meanwhile is seen.
+   */
+  tick(): Promise<void> {
+    if (this.running) {
+      this.next ??= this.running.then(() => {
+        this.next = null;
+        return this.tick();
+      });
+      return this.next;
     }
+    this.running = this.pass().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async pass(): Promise<void> {
+    this.settleOverdue();
+    const macs = this.deps.store.jobs.phonesWithRunnable(this.deps.now()).filter((mac) => !this.deps.inFlow(mac));
+    await this.contact(macs, false);
   }
 
   /** The technician's "contact now": still never more than the throttle allows. */
