@@ -2,9 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AppEvent } from '../../shared/events.js';
 import { DCMP_URL_ITEM } from '../../shared/protocol.js';
 import { createFleet, type Fleet } from '../sim/fleet.js';
-import { SimPhone } from '../sim/phone.js';
-import { until } from '../support/wait.js';
+import { BUSY_RETRY_MS } from '../../electron/core/provisioning/service.js';
+import { HELD_BY_CONTACT_LIMIT } from '../../electron/core/reach/reacher.js';
+import { TestClock } from '../support/clock.js';
 import { freePort, startTestCore, type TestCore } from '../support/core-harness.js';
+import { TestPhones } from '../support/phones.js';
+import { until } from '../support/wait.js';
 
 /**
  * Technician operations end to end: jobs reaching phones by contact-me, busy phones, polling
@@ -12,27 +15,29 @@ import { freePort, startTestCore, type TestCore } from '../support/core-harness.
  */
 
 const ADOPT_ALL = { adoption: { adoptAll: true, macs: [], prefixes: [] } };
-/** Contact-me once a second instead of once a minute, so retries fit in a test. */
-const FAST_CONTACT = { contactMe: { minIntervalMs: 1000, callbackTimeoutMs: 120_000, maxAttempts: 5 } };
+/**
+ * Tests that wait out a back-off or the once-a-minute contact-me limit run the core on this
+ * clock with its timer off, step it, and run the reacher's pass themselves (`core.tick()`).
+ */
+let clock = new TestClock();
+const clocked = () => {
+  clock = new TestClock();
+  return { now: clock.now, reachIntervalMs: 24 * 3_600_000 };
+};
 
 let core: TestCore | null = null;
 let fleet: Fleet | null = null;
-const phones: SimPhone[] = [];
+const phones = new TestPhones();
 
 afterEach(async () => {
   await fleet?.stopAll();
   fleet = null;
-  await Promise.all(phones.splice(0).map((p) => p.stop()));
+  await phones.stopAll();
   await core?.stop();
   core = null;
 });
 
-function simPhone(ip: string, mac: string, options: Partial<ConstructorParameters<typeof SimPhone>[0]> = {}): SimPhone {
-  if (!core) throw new Error('core not started');
-  const phone = new SimPhone({ mac, ip, server: { host: '127.0.0.1', port: core.port }, contactMePort: 0, rebootDelayMs: 50, ...options });
-  phones.push(phone);
-  return phone;
-}
+const simPhone = (ip: string, mac: string, options: Parameters<TestPhones['at']>[3] = {}) => phones.at(core, ip, mac, options);
 
 const stateOf = (id: string): string | undefined => core?.core.store.jobs.get(id)?.state;
 
@@ -66,7 +71,7 @@ describe('technician operations', () => {
   }, 60_000);
 
   it('an older busy phone (no send-solicited) gets its change by retry after the call', async () => {
-    core = await startTestCore({ ...ADOPT_ALL, ...FAST_CONTACT }, { busyRetryMs: 500 });
+    core = await startTestCore(ADOPT_ALL, clocked());
     const phone = simPhone('127.0.31.1', '00:1A:E8:31:00:01', { softwareVersion: 'V3 R1.41.1', busy: true, contactGapMs: 0 });
     await phone.start();
     await phone.waitForIdle();
@@ -81,6 +86,8 @@ describe('technician operations', () => {
     expect(cleanUps.some((xml) => xml.includes('send-solicited'))).toBe(false);
 
     phone.setBusy(false);
+    clock.advance(BUSY_RETRY_MS);
+    await core.core.tick();
     await until(() => stateOf(id) === 'done', 'retry after the call', 20_000);
     expect(phone.value('sntp-addr')).toBe('after-call.example');
     expect(core.core.store.jobs.get(id)?.attempts).toBeGreaterThanOrEqual(2);
@@ -88,7 +95,7 @@ describe('technician operations', () => {
 
   it('a phone behind NAT gets its job through polling: 202 while work waits, 200 after', async () => {
     const httpPort = await freePort();
-    core = await startTestCore({ ...ADOPT_ALL, ...FAST_CONTACT, httpPort });
+    core = await startTestCore({ ...ADOPT_ALL, httpPort }, clocked());
     const mac = '00:1A:E8:32:00:01';
     const phone = simPhone('127.0.32.1', mac, { contactGapMs: 0 });
     await phone.start();
@@ -105,11 +112,19 @@ describe('technician operations', () => {
       { mac, contactMeUri: 'http://127.0.32.250:9/contact_dls.html/ContactDLS', maxItems: -1, lastReason: 'test', at: Date.now() },
       'adopted',
     );
+    // A minute on, the reacher may try contact-me again (and fails: the phone is out of reach).
+    clock.advance(60_000);
     const write = (
       await core.core.handlers['jobs.create']({ macs: [mac], kind: 'write-items', items: [{ name: 'sntp-addr', value: 'polled.example' }] })
     ).jobs[0]!;
-    await until(() => stateOf(write.id) === 'waiting-for-phone', 'contact-me attempt');
-    expect(store.jobs.get(write.id)?.reason).toMatch(/contact-me/);
+    await core.core.tick();
+    expect(core.logs).toContainEqual(`warn: ${mac} (127.0.32.1): contact-me refused`);
+    // The pass after the failed try holds the job back until a minute after it.
+    expect(store.jobs.get(write.id)).toMatchObject({
+      state: 'waiting-for-phone',
+      reason: HELD_BY_CONTACT_LIMIT,
+      nextContactAt: clock.t + 60_000,
+    });
 
     expect(await phone.pollOnce()).toBe(202);
     await until(() => stateOf(write.id) === 'done', 'job via polling');
@@ -120,7 +135,7 @@ describe('technician operations', () => {
 
   it('a polling phone in a call is not asked back (200) while its job waits out the busy back-off', async () => {
     const httpPort = await freePort();
-    core = await startTestCore({ ...ADOPT_ALL, ...FAST_CONTACT, httpPort }, { busyRetryMs: 60_000 });
+    core = await startTestCore({ ...ADOPT_ALL, httpPort }, clocked());
     const mac = '00:1A:E8:32:00:03';
     const phone = simPhone('127.0.32.3', mac, { contactGapMs: 0 });
     await phone.start();
@@ -129,6 +144,7 @@ describe('technician operations', () => {
     await until(() => stateOf(jobs[0]!.id) === 'done', 'poll settings written');
     await phone.waitForIdle();
     phone.setBusy(true);
+    clock.advance(60_000);
     const write = (
       await core.core.handlers['jobs.create']({ macs: [mac], kind: 'write-items', items: [{ name: 'sntp-addr', value: 'x.example' }] })
     ).jobs[0]!;
@@ -215,7 +231,7 @@ describe('technician operations', () => {
   }, 30_000);
 
   it("respects a phone's known contact gap and says why the job waits; the job runs at its next contact", async () => {
-    core = await startTestCore({ ...ADOPT_ALL, ...FAST_CONTACT });
+    core = await startTestCore(ADOPT_ALL, clocked());
     const mac = '00:1A:E8:35:00:01';
     const phone = simPhone('127.0.35.1', mac);
     await phone.start();
@@ -229,8 +245,13 @@ describe('technician operations', () => {
     const second = (
       await core.core.handlers['jobs.create']({ macs: [mac], kind: 'write-items', items: [{ name: 'sntp-addr', value: 'gap.example' }] })
     ).jobs[0]!;
-    await until(() => /contact gap/.test(core!.core.store.jobs.get(second.id)?.reason ?? ''), 'contact-gap reason');
-    await new Promise((r) => setTimeout(r, 1500));
+    // Passes until just before the gap of 300 s ends send nothing, and say why and until when.
+    await core.core.tick();
+    const gapEnds = clock.t + 300_000;
+    expect(core.core.store.jobs.get(second.id)).toMatchObject({ state: 'waiting-for-phone', nextContactAt: gapEnds });
+    expect(core.core.store.jobs.get(second.id)?.reason).toMatch(/contact gap/);
+    clock.advance(299_999);
+    await core.core.tick();
     expect(phone.stats.contactMeReceived).toBe(1);
     expect(stateOf(second.id)).toBe('waiting-for-phone');
 

@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WpiItem } from '../../shared/protocol.js';
 import { createFleet, type Fleet } from '../sim/fleet.js';
-import { SimPhone } from '../sim/phone.js';
-import { until } from '../support/wait.js';
+import { HELD_BY_CONTACT_LIMIT } from '../../electron/core/reach/reacher.js';
+import { TestClock } from '../support/clock.js';
 import { startTestCore, type TestCore } from '../support/core-harness.js';
+import { TestPhones } from '../support/phones.js';
+import { until } from '../support/wait.js';
 
 /**
  * The provisioning core over real sockets: real TLS, real HTTP, real SQLite, simulated phones
@@ -13,22 +15,17 @@ import { startTestCore, type TestCore } from '../support/core-harness.js';
 const FIXTURE_ITEMS = 329;
 let core: TestCore | null = null;
 let fleet: Fleet | null = null;
-const extraPhones: SimPhone[] = [];
+const phones = new TestPhones();
 
 afterEach(async () => {
   await fleet?.stopAll();
-  await Promise.all(extraPhones.splice(0).map((p) => p.stop()));
+  await phones.stopAll();
   fleet = null;
   await core?.stop();
   core = null;
 });
 
-function phoneAt(ip: string, mac: string, options: Partial<ConstructorParameters<typeof SimPhone>[0]> = {}): SimPhone {
-  if (!core) throw new Error('core not started');
-  const phone = new SimPhone({ mac, ip, server: { host: '127.0.0.1', port: core.port }, contactMePort: 0, rebootDelayMs: 50, ...options });
-  extraPhones.push(phone);
-  return phone;
-}
+const phoneAt = (ip: string, mac: string, options: Parameters<TestPhones['at']>[3] = {}) => phones.at(core, ip, mac, options);
 
 function jobOf(id: string) {
   const job = core?.core.store.jobs.get(id);
@@ -148,11 +145,12 @@ describe('provisioning core with simulated phones', () => {
   }, 30_000);
 
   it('restart and factory reset round-trip: the jobs finish when the phone comes back', async () => {
-    // Contact-me at most once a second here (the product default is once a minute).
-    core = await startTestCore({
-      adoption: { adoptAll: true, macs: [], prefixes: [] },
-      contactMe: { minIntervalMs: 1000, callbackTimeoutMs: 120_000, maxAttempts: 5 },
-    });
+    // The core's clock is stepped over the once-a-minute contact-me limit; its timer is off.
+    const clock = new TestClock();
+    core = await startTestCore(
+      { adoption: { adoptAll: true, macs: [], prefixes: [] } },
+      { now: clock.now, reachIntervalMs: 24 * 3_600_000 },
+    );
     const phone = phoneAt('127.0.24.1', '00:1A:E8:24:00:01', { e164: '4711' });
     await phone.start();
     await phone.waitForIdle();
@@ -162,7 +160,12 @@ describe('provisioning core with simulated phones', () => {
     expect(phone.stats.restarts).toBe(1);
     expect(jobOf(restart.id).results[0]?.value).toBe('phone came back');
 
+    await phone.waitForIdle();
     const reset = (await core.core.handlers['jobs.create']({ macs: [mac], kind: 'factory-reset', items: [] })).jobs[0]!;
+    await core.core.tick();
+    expect(jobOf(reset.id)).toMatchObject({ state: 'waiting-for-phone', reason: HELD_BY_CONTACT_LIMIT });
+    clock.advance(60_000);
+    await core.core.tick();
     await until(() => jobOf(reset.id).state === 'done', 'factory reset');
     expect(phone.stats.factoryResets).toBe(1);
     const sent = core.core.store.exchanges
