@@ -36,8 +36,6 @@ beforeAll(async () => {
   app = await startApp();
   browser = await launchBrowser();
   page = await openApp(browser, app);
-  // Contact-me at most once a second in this test (the default is once a minute).
-  await app.call('settings.update', { contactMe: { minIntervalMs: 1000 } });
 });
 
 // A failing step leaves a picture of what the technician would have seen.
@@ -134,7 +132,9 @@ describe('technician journey in browser mode', () => {
     await screenshot(page, '08-actions');
     await byId('action-restart').click();
     await byId('confirm-button').click();
-    await expect.poll(() => sim.stats.restarts, { timeout: 30_000 }).toBe(1);
+    // Each job waits out the once-a-minute contact-me limit at most (real time: this is the
+    // product's own backend); the phone may also call first.
+    await expect.poll(() => sim.stats.restarts, { timeout: 75_000, interval: 500 }).toBe(1);
 
     await byId('action-factory-reset').click();
     await expect(await byId('confirm-button').isDisabled()).toBe(true);
@@ -143,9 +143,8 @@ describe('technician journey in browser mode', () => {
     await byId('confirm-input').fill(MAC_A);
     await screenshot(page, '09-factory-reset-confirm');
     await byId('confirm-button').click();
-    // The reset waits out the once-a-minute contact-me limit at most; the phone may also call first.
     await expect.poll(() => sim.stats.factoryResets, { timeout: 75_000, interval: 500 }).toBe(1);
-  }, 120_000);
+  }, 180_000);
 
   it('runs a sweep and shows the DHCP helper', async () => {
     await byId('nav-discovery').click();
