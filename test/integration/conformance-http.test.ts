@@ -171,8 +171,8 @@ describe('odd sequences (§8, §9.13)', () => {
       expect(cleanUp.ok && dlsSummary(cleanUp.body.toString())).toEqual({ nonce: 'F1A6', action: 'CleanUp' });
       solicited.close();
       await until(() => core.core.store.jobs.get(job.id)?.state === 'failed', 'job failed');
-      // Not re-queued: the device stays in Default Mode until the technician acts.
-      await new Promise((r) => setTimeout(r, 300));
+      // Not re-queued: the device stays in Default Mode until the technician acts (a full pass of the core changes nothing).
+      await core.core.tick();
       expect(core.core.store.jobs.get(job.id)?.state).toBe('failed');
       expect(core.core.store.jobs.get(job.id)?.reason).toContain('password retries exceeded');
     } finally {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { contactMeUri, sendContactMe } from '../../electron/core/discovery/contact-me.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { contactMeUri, sendContactMe, type ContactMeResult } from '../../electron/core/discovery/contact-me.js';
 
 // Loopback only: every request in this file goes to 127.0.0.x.
 
@@ -123,13 +123,25 @@ describe('sendContactMe', () => {
     expect(result.localAddress).toBeUndefined();
   });
 
-  it('gives up on a listener that never answers within the timeout', async () => {
-    const port = await tcpServer(() => undefined);
-    const started = Date.now();
-    const result = await sendContactMe({ phoneIp: '127.0.0.1', uri: contactMeUri('127.0.0.1', port), dlsPort: 18443, timeoutMs: 200 });
-    expect(Date.now() - started).toBeLessThan(1500);
-    expect(result).toMatchObject({ outcome: 'no-answer', localAddress: '127.0.0.1' });
-    expect(result.detail).toMatch(/no HTTP answer within 200 ms/);
+  it('gives up on a listener that never answers, exactly at the timeout', async () => {
+    // Timers are faked, sockets are real: the request reaches the listener, then the test moves time.
+    let received!: () => void;
+    const reached = new Promise<void>((resolve) => (received = resolve));
+    const port = await tcpServer((socket) => socket.once('data', () => received()));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let result: ContactMeResult | undefined;
+      const pending = sendContactMe({ phoneIp: '127.0.0.1', uri: contactMeUri('127.0.0.1', port), dlsPort: 18443, timeoutMs: 200 });
+      void pending.then((r) => (result = r));
+      await reached;
+      await vi.advanceTimersByTimeAsync(199);
+      expect(result).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(result).toMatchObject({ outcome: 'no-answer', localAddress: '127.0.0.1' });
+      expect(result?.detail).toMatch(/no HTTP answer within 200 ms/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('settles on time with the status when the body never ends', async () => {

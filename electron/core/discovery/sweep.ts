@@ -144,6 +144,15 @@ export interface SweepOptions {
   onProgress?: (progress: SweepProgress) => void;
   /** Called as each address finishes, in completion order. */
   onResult?: (result: SweepResult) => void;
+  /** Time and pauses; tests inject one that moves only when told. */
+  clock?: SweepClock;
+}
+
+export interface SweepClock {
+  /** Milliseconds on a monotonic scale. */
+  now(): number;
+  /** Resolves after `ms`, or at once when the signal aborts. */
+  sleep(ms: number, signal: AbortSignal | undefined): Promise<void>;
 }
 
 function checkWhole(value: number, min: number, max: number, what: string): void {
@@ -159,18 +168,19 @@ function toSweepResult(ip: string, reply: ContactMeResult): SweepResult {
   return { ip, outcome, detail, ...(status === undefined ? {} : { status }), ...(server === undefined ? {} : { server }) };
 }
 
-/** Resolves after `ms`, or at once when the signal aborts. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
+const realClock: SweepClock = {
+  now: () => performance.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+    }),
+};
 
 export async function runSweep(options: SweepOptions): Promise<SweepReport> {
   const { dlsPort, signal, onProgress, onResult, localAddress } = options;
@@ -179,6 +189,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
   const ratePerSecond = options.ratePerSecond ?? 50;
   const timeoutMs = options.timeoutMs ?? 2000;
   const send = options.send ?? sendContactMe;
+  const clock = options.clock ?? realClock;
   checkWhole(dlsPort, 1, 65535, 'dlsPort');
   checkWhole(phonePort, 1, 65535, 'phonePort');
   checkWhole(concurrency, 1, 1024, 'concurrency');
@@ -192,7 +203,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
   const total = targets.length;
   const byIp = new Map<string, SweepResult>();
   let found = 0;
-  const startedAt = performance.now();
+  const startedAt = clock.now();
   onProgress?.({ done: 0, total, found });
 
   const probe = async (ip: string): Promise<void> => {
@@ -216,11 +227,11 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
   for (const ip of targets) {
     while (inFlight.size >= concurrency) await Promise.race(inFlight);
     if (signal?.aborted) break;
-    const wait = nextStartAt - performance.now();
-    if (wait > 0) await pause(wait, signal);
+    const wait = nextStartAt - clock.now();
+    if (wait > 0) await clock.sleep(wait, signal);
     if (signal?.aborted) break;
     // Pacing from the later of plan and now: a stall is not made up for by a burst.
-    nextStartAt = Math.max(nextStartAt, performance.now()) + spacingMs;
+    nextStartAt = Math.max(nextStartAt, clock.now()) + spacingMs;
     const running: Promise<void> = probe(ip).finally(() => inFlight.delete(running));
     inFlight.add(running);
   }
@@ -234,7 +245,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
     noAnswer: count('no-answer'),
     other: count('other'),
     cancelled: results.length < total,
-    durationMs: Math.round(performance.now() - startedAt),
+    durationMs: Math.round(clock.now() - startedAt),
     results,
   };
 }
