@@ -4,18 +4,21 @@
  * the 40-item WriteItems, CleanUp), so the report can say how much of the server's time is XML.
  */
 import { performance } from 'node:perf_hooks';
+import { redactXml } from '../electron/core/store/secrets.js';
 import { buildServiceMessage } from '../electron/core/wpi/build.js';
 import { parsePhoneMessage } from '../electron/core/wpi/parse.js';
 import type { ServiceMessage, WpiItem } from '../shared/protocol.js';
 import { newNonce } from '../test/sim/flow.js';
 import { BASIC_ITEM_NAMES, loadFixtureItems, withIdentity } from '../test/sim/items.js';
 import { serializeMessage } from '../test/sim/wire.js';
+import { HOSTILE_REDACT_INPUTS, billionLaughs } from '../test/support/hostile-xml.js';
 import { serveParent } from './lib/ipc.js';
 import { benchProfile } from './lib/profile.js';
 
 interface CodecCase {
   name: string;
-  kind: 'parse' | 'build';
+  /** `hostile`: inputs a peer could send to slow us down; not part of one phone's messages. */
+  kind: 'parse' | 'build' | 'hostile';
   items: number;
   bytes: number;
   run: () => unknown;
@@ -59,6 +62,41 @@ function cases(): CodecCase[] {
     buildCase('build ReadAllItems', { nonce, action: 'ReadAllItems' }),
     buildCase('build WriteItems', { nonce, action: 'WriteItems', items: profile }),
     buildCase('build CleanUp', { nonce, action: 'CleanUp' }),
+    ...hostileCases(nonce),
+  ];
+}
+
+/** What the unit tests check for correctness only (wpi-parse, store-secrets): timed here instead. */
+function hostileCases(nonce: string): CodecCase[] {
+  const [startUp = ''] = serializeMessage(nonce, -1, { reason: 'start-up', items: [{ name: 'e164', value: '4711' }] });
+  // One document, as a phone ignoring the 50 kB envelope would send it.
+  const many = Array.from({ length: 10_000 }, (_, i) => `<Item name="item-${i}" index="${i}">value ${i}</Item>`).join('');
+  const tenThousand = Buffer.from(startUp.replace(/<ItemList>[\s\S]*<\/ItemList>/, `<ItemList>${many}</ItemList>`), 'utf8');
+  const laughs = Buffer.from(billionLaughs(startUp), 'utf8');
+  const refused = (): unknown => {
+    try {
+      return parsePhoneMessage(laughs);
+    } catch (error) {
+      return error;
+    }
+  };
+  const redactBytes = HOSTILE_REDACT_INPUTS.reduce((n, input) => n + input.length, 0);
+  return [
+    {
+      name: 'hostile: parse 10,000 items',
+      kind: 'hostile',
+      items: 10_000,
+      bytes: tenThousand.length,
+      run: () => parsePhoneMessage(tenThousand),
+    },
+    { name: 'hostile: billion laughs (refused)', kind: 'hostile', items: 0, bytes: laughs.length, run: refused },
+    {
+      name: `hostile: redact ${HOSTILE_REDACT_INPUTS.length} × 1 MB`,
+      kind: 'hostile',
+      items: 0,
+      bytes: redactBytes,
+      run: () => HOSTILE_REDACT_INPUTS.map(redactXml),
+    },
   ];
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { WpiParseError, type WpiParseErrorCode } from '../../electron/core/wpi/errors.js';
 import { decodeBody, parsePhoneMessage, sniffNonce } from '../../electron/core/wpi/parse.js';
 import type { PhoneMessage } from '../../shared/protocol.js';
+import { billionLaughs } from '../support/hostile-xml.js';
 
 const SAMPLES = new URL('../fixtures/wpi/schema-samples/', import.meta.url);
 const sample = (name: string): string => readFileSync(new URL(name, SAMPLES), 'utf8');
@@ -356,13 +357,12 @@ http://10.0.0.21:8085/contact_dls.html/ContactDLS
     expect(parsePhoneMessage(body).items[0]?.value).toBe('Grüße 😀 Ω');
   });
 
+  // How long this takes is measured by `npm run bench` (codec, hostile cases).
   it('10,000 items parse, in order', () => {
     const items = Array.from({ length: 10_000 }, (_, i) => `<Item name="item-${i}" index="${i}">value ${i}</Item>`).join('');
-    const started = performance.now();
     const m = parsePhoneMessage(
       wp(`<ReasonForContact action="ReadAllItems" status="accepted">reply-to</ReasonForContact><ItemList>${items}</ItemList>`),
     );
-    expect(performance.now() - started).toBeLessThan(5000);
     expect(m.items).toHaveLength(10_000);
     expect(m.items[0]).toEqual({ name: 'item-0', index: 0, value: 'value 0' });
     expect(m.items[9999]).toEqual({ name: 'item-9999', index: 9999, value: 'value 9999' });
@@ -420,13 +420,10 @@ describe('parsePhoneMessage: rejections', () => {
     expect(error.message).not.toContain('root:');
   });
 
-  it('billion laughs is refused at once', () => {
-    const lol = ['<!ENTITY lol "lol">'];
-    for (let i = 1; i <= 9; i++) lol.push(`<!ENTITY lol${i} "${`&lol${i === 1 ? '' : i - 1};`.repeat(10)}">`);
-    const xml = `<?xml version="1.0"?><!DOCTYPE lolz [${lol.join('')}]>${wp('<ReasonForContact>start-up</ReasonForContact><ItemList><Item name="e164">&lol9;</Item></ItemList>')}`;
-    const started = performance.now();
+  // Refused as a DOCTYPE, before any entity is expanded; the time it takes is in `npm run bench`.
+  it('billion laughs is refused as a DOCTYPE', () => {
+    const xml = billionLaughs(wp('<ReasonForContact>start-up</ReasonForContact><ItemList><Item name="e164">&lol9;</Item></ItemList>'));
     expectRejected(xml, 'doctype', NONCE);
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('an entity declaration without DOCTYPE keyword in front is refused too', () => {
