@@ -15,6 +15,7 @@ import { settingsStoreOptions, type SettingsData } from '../electron/core/settin
 import { createKeyFileSecretBox } from '../electron/core/store/secrets.js';
 import { startUiApi } from '../electron/core/ui-api/server.js';
 import type { PhoneSummary } from '../shared/model.js';
+import { PHONES_PAGE_MAX } from '../shared/api.js';
 import { CHROMIUM_PATH, launchChromium } from '../test/support/chromium.js';
 import { serveParent } from './lib/ipc.js';
 
@@ -241,7 +242,12 @@ async function run({ phones: count, loads, rendererDir: dir, cpuProfile }: UiRun
     await core.start();
     await quiet(core.events, 500, 10_000);
     const t0 = performance.now();
-    const summaries = await core.handlers['phones.list']({});
+    const summaries: PhoneSummary[] = [];
+    for (let page: PhoneSummary[] | null = null; page === null || page.length === PHONES_PAGE_MAX;) {
+      const afterMac = summaries.at(-1)?.mac;
+      page = await core.handlers['phones.list']({ limit: PHONES_PAGE_MAX, ...(afterMac ? { afterMac } : {}) });
+      summaries.push(...page);
+    }
     const listHandlerMs = performance.now() - t0;
     if (summaries.length !== count) throw new Error(`phones.list returned ${summaries.length} phones`);
 

@@ -20,15 +20,24 @@ import type {
  */
 
 const mac = z.string().min(1).max(32);
+
+/** Phones per `phones.list` page; the renderer pages with `afterMac` until a page comes back short. */
+export const PHONES_PAGE_MAX = 2000;
 const item = z.object({ name: z.string().min(1).max(128), index: z.number().int().min(0).optional(), value: z.string().max(65536) });
 
 export const API_REQUESTS = {
   'app.info': z.object({}),
-  'phones.list': z.object({}),
+  'phones.list': z.object({
+    /** The last MAC of the previous page (exclusive). */
+    afterMac: mac.optional(),
+    limit: z.number().int().min(1).max(PHONES_PAGE_MAX).default(PHONES_PAGE_MAX),
+  }),
   'phones.get': z.object({ mac }),
   'phones.items': z.object({ mac }),
   'phones.revealItem': z.object({ mac, name: z.string(), index: z.number().int().min(0).optional() }),
   'phones.adopt': z.object({ macs: z.array(mac).min(1).max(10000) }),
+  /** Removes the phones and everything known about them: inventory, jobs, protocol log, open interactions. */
+  'phones.forget': z.object({ macs: z.array(mac).min(1).max(10000) }),
   'phones.contact': z.object({ macs: z.array(mac).min(1).max(10000) }),
   /** Phones behind NAT poll us instead of waiting for contact-me; 0 switches polling off. */
   'phones.setPolling': z.object({ macs: z.array(mac).min(1).max(10000), intervalSeconds: z.number().int().min(0).max(86400) }),
@@ -64,6 +73,7 @@ export const API_REQUESTS = {
     sendSolicited: z.enum(['auto', 'always', 'never']).optional(),
     adoption: z.object({ adoptAll: z.boolean(), macs: z.array(z.string()), prefixes: z.array(z.string()) }).optional(),
     contactMe: z.object({ minIntervalMs: z.number().int(), maxAttempts: z.number().int() }).partial().optional(),
+    quarantine: z.object({ maxPhones: z.number().int(), expireDays: z.number().int() }).partial().optional(),
     language: z.enum(['en', 'de']).optional(),
     theme: z.enum(['light', 'dark', 'auto']).optional(),
   }),
@@ -85,6 +95,7 @@ export interface ApiResponses {
   'phones.items': ItemView[];
   'phones.revealItem': { value: string };
   'phones.adopt': { adopted: number };
+  'phones.forget': { forgotten: number };
   'phones.contact': { results: { mac: string; outcome: string; detail: string }[] };
   'phones.setPolling': { jobs: JobView[] };
   'items.validate': { issues: ValidationIssue[] };

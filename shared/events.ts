@@ -3,6 +3,8 @@ import type { ExchangeSummary, JobView, PhoneSummary, SettingsView, SweepProgres
 /** Events the main process pushes to the renderer; the UI never polls for these. */
 export type AppEvent =
   | { type: 'phone.updated'; phone: PhoneSummary }
+  /** The phone and its data were removed (forgotten by the technician, or quarantine expired). */
+  | { type: 'phone.forgotten'; mac: string }
   | { type: 'job.updated'; job: JobView }
   | { type: 'exchange.logged'; exchange: ExchangeSummary }
   | { type: 'sweep.progress'; progress: SweepProgress }

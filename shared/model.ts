@@ -117,6 +117,8 @@ export interface SettingsView {
   adoption: { adoptAll: boolean; macs: string[]; prefixes: string[] };
   /** At most one contact-me per phone per `minIntervalMs`; give up after `maxAttempts` silent ones. */
   contactMe: { minIntervalMs: number; maxAttempts: number };
+  /** Phones never adopted: at most `maxPhones` (least recently seen go first), forgotten `expireDays` after their last contact. */
+  quarantine: { maxPhones: number; expireDays: number };
   language: 'en' | 'de';
   theme: 'light' | 'dark' | 'auto';
 }

@@ -41,6 +41,7 @@ function renderApp(overrides: Parameters<typeof createFakeApi>[0] = {}) {
         ...patch,
         adoption: patch.adoption ?? settingsView().adoption,
         contactMe: { ...settingsView().contactMe, ...patch.contactMe },
+        quarantine: { ...settingsView().quarantine, ...patch.quarantine },
       }),
     'phones.list': () => [phoneSummary(), phoneSummary({ mac: 'AAAAAAAAAAAA', adoption: 'quarantined', e164: null, displayName: null })],
     'phones.items': () => [

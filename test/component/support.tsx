@@ -107,6 +107,7 @@ export function settingsView(overrides: Partial<SettingsView> = {}): SettingsVie
     sendSolicited: 'auto',
     adoption: { adoptAll: false, macs: [], prefixes: [] },
     contactMe: { minIntervalMs: 60_000, maxAttempts: 5 },
+    quarantine: { maxPhones: 2000, expireDays: 30 },
     language: 'en',
     theme: 'light',
     ...overrides,

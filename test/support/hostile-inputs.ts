@@ -121,6 +121,19 @@ export function realStartUp(nonce: string, mac: string): string {
   return serializeMessage(nonce, -1, { reason: 'start-up', items: basic })[0];
 }
 
+/** A real start-up whose `e164` is replaced by `value` (the other identity items stay as a phone sends them). */
+export function startUpWithE164(nonce: string, mac: string, value: string): string {
+  const xml = realStartUp(nonce, mac);
+  const patched = xml.replace(/(<Item name="e164">)493012345678(<\/Item>)/, `$1${value}$2`);
+  if (patched === xml) throw new Error('the fixture start-up has no e164 item');
+  return patched;
+}
+
+/** A start-up carrying one unknown item of `chars` characters (it is logged even when not stored). */
+export function startUpWithJunk(nonce: string, mac: string, chars: number): string {
+  return realStartUp(nonce, mac).replace('</ItemList>', `<Item name="x-junk">${'j'.repeat(chars)}</Item></ItemList>`);
+}
+
 /** A reply-to fragment as a phone sends it while answering ReadAllItems. */
 export function readAllFragment(nonce: string, fragment: 'next' | 'final', items: readonly WpiItem[]): string {
   return workpoint(

@@ -38,7 +38,8 @@ describe('Settings', () => {
       sendSolicited: 'auto',
       adoption: { adoptAll: false, macs: [], prefixes: [] },
       contactMe: { minIntervalMs: 60000, callbackTimeoutMs: 120000, maxAttempts: 5 },
-      exchangeRetention: { perPhone: 500, total: 100000 },
+      exchangeRetention: { perPhone: 500, total: 100000, maxMegabytes: 512 },
+      quarantine: { maxPhones: 2000, expireDays: 30 },
       language: 'en',
       theme: 'auto',
     } satisfies SettingsData);

@@ -78,6 +78,18 @@ describe('exchanges', () => {
     store.close();
   });
 
+  it('keeps the log within its byte budget, oldest first, pruning early when much was appended', () => {
+    // 10 kB per exchange, budget 50 kB: a prune runs every 50/8 kB appended, not only every 100 appends.
+    const { store } = setup({ retention: { maxBytes: 50_000 }, pruneEvery: 100 });
+    const big = (i: number): NewExchange => ({ ...exchange(A, i), requestXml: 'r'.repeat(10_000 - '<DLSMessage/>'.length) });
+    const ids = Array.from({ length: 20 }, (_, i) => store.exchanges.append(big(i)));
+    const kept = store.exchanges.list({ limit: 100 });
+    expect(kept.length).toBeLessThanOrEqual(6);
+    expect(kept.map((e) => e.id)).toEqual(ids.slice(ids.length - kept.length).reverse());
+    store.exchanges.setRetention({ maxBytes: 20_000 });
+    expect(store.exchanges.list({ limit: 100 }).map((e) => e.id)).toEqual([ids[19], ids[18]]);
+  });
+
   it('applies new limits at once and keeps ids unique after pruning', () => {
     const { store } = setup({ pruneEvery: 1000 });
     for (let i = 0; i < 30; i++) store.exchanges.append(exchange(i % 2 ? A : B));

@@ -12,8 +12,9 @@ import { createCertificate, loadOrCreateCertificate, type ServerCertificate } fr
 import { ProvisioningService } from '../provisioning/service.js';
 import { pollSettingsItems } from '../reach/polling.js';
 import { Reacher } from '../reach/reacher.js';
+import { forgetPhones, trimQuarantine, type ForgetDeps, type QuarantineLimits } from '../retention/forget.js';
 import { Settings, type SettingsData, type SettingsPatch } from '../settings/settings.js';
-import { Store } from '../store/index.js';
+import { Store, type ExchangeRetention } from '../store/index.js';
 import type { PhoneAdoption } from '../store/types.js';
 import type { Core, CoreOptions, LogLevel } from './core-types.js';
 import { EventBus } from './event-bus.js';
@@ -53,7 +54,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const initial = current;
   const store = Store.open(join(options.dataDir, 'fieldstage.db'), {
     secrets: options.secretBox,
-    exchanges: { retention: initial.exchangeRetention },
+    exchanges: { retention: exchangeRetention(initial) },
   });
   const bus = new EventBus();
   const publisher = new CoalescingPublisher(bus, store, now);
@@ -151,11 +152,29 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     listening: bound.length > 0,
   });
 
+  const forgetting: ForgetDeps = {
+    store,
+    dropFlow: (mac) => {
+      const open = service.flows.forMac(mac);
+      if (open) service.flows.remove(open.sessionId);
+    },
+    forgotten: (mac) => bus.publish({ type: 'phone.forgotten', mac }),
+  };
+  const trim = (): void => {
+    try {
+      const gone = trimQuarantine(forgetting, quarantineLimits(current), now());
+      if (gone.length) log('info', `${gone.length} quarantined phone(s) forgotten (limit or expiry): ${gone.slice(0, 5).join(', ')}`);
+    } catch (error) {
+      log('warn', `forgetting quarantined phones failed: ${String(error)}`);
+    }
+  };
+
   const wake = (): void => {
     void reacher?.tick().catch((error: unknown) => log('warn', `reaching phones failed: ${String(error)}`));
   };
   const tick = async (): Promise<void> => {
     service.expireFlows();
+    trim();
     await reacher?.tick();
   };
   const handlers = createHandlers({
@@ -167,7 +186,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       update: async (patch: SettingsPatch) => {
         const before = current;
         const after = settings.update(patch);
-        store.exchanges.setRetention(after.exchangeRetention);
+        store.exchanges.setRetention(exchangeRetention(after));
         if (listenerSettingsChanged(before, after)) await startListeners(after);
         bus.publish({ type: 'settings.changed', settings: settingsView(after) });
         return after;
@@ -184,6 +203,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     jobsQueued: wake,
     phoneChanged: (mac) => publisher.phone(mac),
     jobChanged: (id) => publisher.job(id),
+    forget: (macs) => forgetPhones(forgetting, macs),
   });
 
   let timer: NodeJS.Timeout | null = null;
@@ -200,6 +220,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (requeued.length) log('info', `${requeued.length} interrupted job(s) queued again`);
       certificate = await loadOrCreateCertificate(certDir, reachableAddresses([]));
       await startListeners(current);
+      trim();
       timer = setInterval(() => {
         tick().catch((error: unknown) => log('warn', `reaching phones failed: ${String(error)}`));
       }, options.reachIntervalMs ?? REACH_INTERVAL_MS);
@@ -232,6 +253,15 @@ function committedFirst(store: Store, handlers: ApiHandlers): ApiHandlers {
     };
   }
   return wrapped as unknown as ApiHandlers;
+}
+
+function exchangeRetention(s: SettingsData): ExchangeRetention {
+  const { perPhone, total, maxMegabytes } = s.exchangeRetention;
+  return { perPhone, total, maxBytes: maxMegabytes * 1024 * 1024 };
+}
+
+function quarantineLimits(s: SettingsData): QuarantineLimits {
+  return { maxPhones: s.quarantine.maxPhones, expireMs: s.quarantine.expireDays * 86_400_000 };
 }
 
 /** Addresses phones can reach the laptop on: the chosen ones, else every non-internal IPv4. */
@@ -301,7 +331,7 @@ class CoalescingPublisher {
         if (phone)
           this.bus.publish({
             type: 'phone.updated',
-            phone: phoneSummary(this.store, phone, this.store.jobs.listForPhone(mac), this.now()),
+            phone: phoneSummary(this.store, phone, this.now()),
           });
       }
       for (const exchange of this.exchanges) this.bus.publish({ type: 'exchange.logged', exchange });

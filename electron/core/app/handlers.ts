@@ -1,4 +1,4 @@
-import type { ApiHandlers } from '../../../shared/api.js';
+import { PHONES_PAGE_MAX, type ApiHandlers } from '../../../shared/api.js';
 import type { WpiItem } from '../../../shared/protocol.js';
 import type { AppInfo, SettingsView } from '../../../shared/model.js';
 import { validateItems } from '../../../shared/validation.js';
@@ -6,6 +6,7 @@ import { buildOption43, dhcpSnippets, Option43Error } from '../discovery/dhcp-op
 import { normalizeMac } from '../discovery/fingerprint.js';
 import { listInterfaces } from '../discovery/interfaces.js';
 import { checkJobRequest } from '../jobs/job-requests.js';
+import { checkCallWork, MAX_JOB_LIST_CHARS } from '../limits/call-work.js';
 import { POLL_INTERVAL_RANGE } from '../reach/polling.js';
 import type { ContactOutcome } from '../reach/reacher.js';
 import type { SettingsData, SettingsPatch } from '../settings/settings.js';
@@ -29,6 +30,8 @@ export interface HandlerContext {
   jobsQueued: () => void;
   phoneChanged: (mac: string) => void;
   jobChanged: (id: string) => void;
+  /** Removes phones and all their data (see retention/forget.ts); returns the MACs that existed. */
+  forget: (macs: string[]) => string[];
 }
 
 export class NotFoundError extends Error {
@@ -56,11 +59,9 @@ export function createHandlers(ctx: HandlerContext): ApiHandlers {
 
   return {
     'app.info': async () => ctx.info(),
-    'phones.list': async () => phoneSummaries(store, ctx.now()),
-    'phones.get': async ({ mac }) => {
-      const phone = phoneOr404(mac);
-      return phoneSummary(store, phone, store.jobs.listForPhone(phone.mac), ctx.now());
-    },
+    'phones.list': async ({ afterMac, limit }) =>
+      phoneSummaries(store, ctx.now(), { ...(afterMac ? { afterMac: macOrThrow(afterMac) } : {}), limit: limit ?? PHONES_PAGE_MAX }),
+    'phones.get': async ({ mac }) => phoneSummary(store, phoneOr404(mac), ctx.now()),
     'phones.items': async ({ mac }) => store.inventory.list(phoneOr404(mac).mac).map(itemView),
     'phones.revealItem': async ({ mac, name, index }) => {
       const item = store.inventory.get(phoneOr404(mac).mac, name, index, { reveal: true });
@@ -74,6 +75,7 @@ export function createHandlers(ctx: HandlerContext): ApiHandlers {
       ctx.jobsQueued();
       return { adopted };
     },
+    'phones.forget': async ({ macs }) => ({ forgotten: ctx.forget(macs.map(macOrThrow)).length }),
     'phones.contact': async ({ macs }) => ({ results: await ctx.contactNow(macs.map((m) => phoneOr404(m).mac)) }),
     'phones.setPolling': async ({ macs, intervalSeconds }) => {
       if (intervalSeconds !== 0 && intervalSeconds < POLL_INTERVAL_RANGE.min) {
@@ -96,6 +98,7 @@ export function createHandlers(ctx: HandlerContext): ApiHandlers {
     },
     'items.validate': async ({ items }) => ({ issues: validateItems(items) }),
     'jobs.create': async ({ macs, kind, items }) => {
+      checkCallWork(macs.length, items);
       const phones = macs.map(phoneOr404);
       checkJobRequest(kind, items);
       const at = ctx.now();
@@ -106,7 +109,9 @@ export function createHandlers(ctx: HandlerContext): ApiHandlers {
       return { jobs: jobs.map(jobView) };
     },
     'jobs.list': async ({ mac, states, limit }) =>
-      store.jobs.list({ ...(mac ? { mac: macOrThrow(mac) } : {}), ...(states ? { states } : {}), limit }).map(jobView),
+      store.jobs
+        .list({ ...(mac ? { mac: macOrThrow(mac) } : {}), ...(states ? { states } : {}), limit, maxChars: MAX_JOB_LIST_CHARS })
+        .map(jobView),
     'jobs.cancel': async ({ id }) => {
       const job = store.jobs.get(id);
       if (!job) throw new NotFoundError(`no job ${id}`);
@@ -179,6 +184,7 @@ export function settingsView(s: SettingsData): SettingsView {
     sendSolicited: s.sendSolicited,
     adoption: s.adoption,
     contactMe: { minIntervalMs: s.contactMe.minIntervalMs, maxAttempts: s.contactMe.maxAttempts },
+    quarantine: s.quarantine,
     language: s.language,
     theme: s.theme,
   };

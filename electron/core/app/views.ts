@@ -2,6 +2,7 @@ import { SECRET_MASK, isSecretItem } from '../../../shared/catalogue.js';
 import { FINAL_JOB_STATES, type JobState } from '../../../shared/jobs.js';
 import type { ExchangeSummary, ItemView, JobView, PhoneSummary } from '../../../shared/model.js';
 import type { Store } from '../store/index.js';
+import type { JobTally } from '../store/jobs-repo.js';
 import type { ExchangeRecord, JobRecord, PhoneRecord, StoredItem } from '../store/types.js';
 
 /** Turns stored records into what the UI may see: secrets masked, derived fields filled. */
@@ -11,11 +12,30 @@ const STATE_PRIORITY: JobState[] = ['running', 'waiting-busy', 'waiting-for-phon
 /** Failed jobs older than this no longer colour the phones table. */
 const RECENT_FAILURE_MS = 60 * 60_000;
 
-export function phoneSummary(store: Store, phone: PhoneRecord, jobs: readonly JobRecord[], now: number): PhoneSummary {
-  const relevant = jobs.filter(
-    (j) => !FINAL_JOB_STATES.includes(j.state) || (j.state === 'failed' && now - j.updatedAt < RECENT_FAILURE_MS),
-  );
-  const jobState = STATE_PRIORITY.find((s) => relevant.some((j) => j.state === s)) ?? null;
+/**
+ * A phone as the lists show it. Its jobs are counted by state in SQL, never loaded: a phone
+ * with thousands of large jobs costs one small row per state.
+ */
+export function phoneSummary(store: Store, phone: PhoneRecord, now: number): PhoneSummary {
+  return summaryOf(store, phone, store.jobs.tallyByPhone(now - RECENT_FAILURE_MS, phone.mac));
+}
+
+/** One page of phones in MAC order, after `afterMac` (exclusive). */
+export function phoneSummaries(store: Store, now: number, page: { afterMac?: string; limit: number }): PhoneSummary[] {
+  const phones = store.phones.page(page.afterMac ?? null, page.limit);
+  if (phones.length === 0) return [];
+  const last = phones[phones.length - 1] as PhoneRecord;
+  const byMac = new Map<string, JobTally[]>();
+  for (const tally of store.jobs.tallyByPhone(now - RECENT_FAILURE_MS, null, { from: phones[0]?.mac ?? '', to: last.mac })) {
+    const list = byMac.get(tally.mac);
+    if (list) list.push(tally);
+    else byMac.set(tally.mac, [tally]);
+  }
+  return phones.map((p) => summaryOf(store, p, byMac.get(p.mac) ?? []));
+}
+
+function summaryOf(store: Store, phone: PhoneRecord, tally: readonly JobTally[]): PhoneSummary {
+  const jobState = STATE_PRIORITY.find((s) => tally.some((t) => t.state === s)) ?? null;
   const displayName =
     store.inventory.get(phone.mac, 'display-id-unicode')?.value || store.inventory.get(phone.mac, 'display-id')?.value || null;
   return {
@@ -33,19 +53,8 @@ export function phoneSummary(store: Store, phone: PhoneRecord, jobs: readonly Jo
     lastReason: phone.lastReason,
     pollIntervalS: phone.pollIntervalS,
     jobState,
-    pendingJobs: jobs.filter((j) => !FINAL_JOB_STATES.includes(j.state)).length,
+    pendingJobs: tally.filter((t) => !FINAL_JOB_STATES.includes(t.state)).reduce((sum, t) => sum + t.count, 0),
   };
-}
-
-export function phoneSummaries(store: Store, now: number): PhoneSummary[] {
-  const byMac = new Map<string, JobRecord[]>();
-  for (const job of store.jobs.list({ limit: 100_000 })) {
-    if (FINAL_JOB_STATES.includes(job.state) && !(job.state === 'failed' && now - job.updatedAt < RECENT_FAILURE_MS)) continue;
-    const list = byMac.get(job.mac);
-    if (list) list.push(job);
-    else byMac.set(job.mac, [job]);
-  }
-  return store.phones.list().map((p) => phoneSummary(store, p, byMac.get(p.mac) ?? [], now));
 }
 
 export function itemView(item: StoredItem): ItemView {

@@ -9,6 +9,7 @@ import { handleMessage, rejectMessage, type Decision, type EngineJob, type Engin
 import { UnsendableItemError, WpiParseError } from '../wpi/errors.js';
 import { decodeBody, parsePhoneMessage } from '../wpi/parse.js';
 import { plainAddress } from '../reach/polling.js';
+import { boundItems, describeRefused, identityValue, MAX_ITEMS_PER_PHONE, withinItemBudget } from '../limits/phone-input.js';
 import { FlowRegistry } from './flows.js';
 import type { PhoneRequest, PhoneResponse, PollResponse } from './phone-server.js';
 
@@ -266,16 +267,23 @@ export class ProvisioningService {
       for (const effect of decision.effects) {
         switch (effect.type) {
           case 'contact':
-            this.recordContact(effect.mac, effect.reason, effect.items, plainAddress(req.peer), req.localAddress, message?.maxItems ?? -1);
+            this.recordContact(
+              effect.mac,
+              effect.reason,
+              this.bounded(effect.mac, effect.items, warnings),
+              plainAddress(req.peer),
+              req.localAddress,
+              message?.maxItems ?? -1,
+            );
             phoneChanged = true;
             contactReason = effect.reason;
             break;
           case 'inventory':
             if (effect.mode === 'replace') {
-              store.inventory.replace(effect.mac, effect.items, started);
+              store.inventory.replace(effect.mac, this.inventoryBudget(effect.mac, effect.items, true, warnings), started);
               store.phones.markInventoryComplete(effect.mac, true);
             } else {
-              store.inventory.merge(effect.mac, effect.items, started);
+              store.inventory.merge(effect.mac, this.inventoryBudget(effect.mac, effect.items, false, warnings), started);
             }
             phoneChanged = true;
             break;
@@ -298,10 +306,20 @@ export class ProvisioningService {
             );
             break;
           case 'job-done':
-            this.moveJob(effect.jobId, 'done', { results: effect.results, reason: null, finishedAt: started }, changedJobs);
+            this.moveJob(
+              effect.jobId,
+              'done',
+              { results: this.bounded(mac, effect.results, warnings), reason: null, finishedAt: started },
+              changedJobs,
+            );
             break;
           case 'job-failed':
-            this.moveJob(effect.jobId, 'failed', { results: effect.results, reason: effect.reason, finishedAt: started }, changedJobs);
+            this.moveJob(
+              effect.jobId,
+              'failed',
+              { results: this.bounded(mac, effect.results, warnings), reason: effect.reason, finishedAt: started },
+              changedJobs,
+            );
             break;
           case 'warning':
             warnings.push(`${effect.mac ?? req.peer}: ${effect.message}`);
@@ -333,8 +351,31 @@ export class ProvisioningService {
     return { status: 200, body };
   }
 
+  /** What a phone reported, without the values too long to store (refusals go to the unit's warnings). */
+  private bounded<T extends { name: string; index?: number; value?: string }>(
+    mac: string | null,
+    items: readonly T[],
+    warnings: string[],
+  ): T[] {
+    const { kept, refused } = boundItems(items);
+    if (refused.length) warnings.push(`${mac ?? 'unknown phone'}: ${describeRefused(refused)}`);
+    return kept;
+  }
+
+  /** The bounded items of an inventory report that fit the phone's item budget (MAX_ITEMS_PER_PHONE). */
+  private inventoryBudget(mac: string, items: readonly WpiItem[], replace: boolean, warnings: string[]): WpiItem[] {
+    const { inventory } = this.deps.store;
+    const { kept, dropped } = withinItemBudget(
+      this.bounded(mac, items, warnings),
+      replace ? 0 : inventory.count(mac),
+      (item) => !replace && inventory.get(mac, item.name, item.index) !== undefined,
+    );
+    if (dropped) warnings.push(`${mac}: ${dropped} item(s) not stored: a phone keeps at most ${MAX_ITEMS_PER_PHONE} items`);
+    return kept;
+  }
+
   private recordContact(mac: string, reason: string, items: WpiItem[], peer: string, serverAddress: string, maxItems: number): void {
-    const value = (name: string): string | null => items.find((i) => i.name === name && !i.status)?.value ?? null;
+    const value = (name: string): string | null => identityValue(items.find((i) => i.name === name && !i.status)?.value ?? null);
     this.deps.store.phones.upsertContact(
       {
         mac,

@@ -37,7 +37,10 @@ export type SettingsData = {
   /** Which newly seen phones are adopted at once instead of quarantined. */
   adoption: { adoptAll: boolean; macs: string[]; prefixes: string[] };
   contactMe: { minIntervalMs: number; callbackTimeoutMs: number; maxAttempts: number };
-  exchangeRetention: { perPhone: number; total: number };
+  /** Protocol log limits: exchanges per phone, in all, and megabytes in all (oldest go first). */
+  exchangeRetention: { perPhone: number; total: number; maxMegabytes: number };
+  /** Phones never adopted are kept up to `maxPhones` (the least recently seen go first) and for `expireDays` after their last contact. */
+  quarantine: { maxPhones: number; expireDays: number };
   language: (typeof LANGUAGES)[number];
   theme: (typeof THEMES)[number];
 };
@@ -60,7 +63,8 @@ const DEFAULTS: SettingsData = {
   sendSolicited: 'auto',
   adoption: { adoptAll: false, macs: [], prefixes: [] },
   contactMe: { minIntervalMs: 60_000, callbackTimeoutMs: 120_000, maxAttempts: 5 },
-  exchangeRetention: { perPhone: 500, total: 100_000 },
+  exchangeRetention: { perPhone: 500, total: 100_000, maxMegabytes: 512 },
+  quarantine: { maxPhones: 2_000, expireDays: 30 },
   language: 'en',
   theme: 'auto',
 };
@@ -115,7 +119,8 @@ export const SETTINGS_SCHEMA = {
     callbackTimeoutMs: integer(1000, 3_600_000),
     maxAttempts: integer(1, 100),
   }),
-  exchangeRetention: group({ perPhone: integer(10, 1_000_000), total: integer(100, 10_000_000) }),
+  exchangeRetention: group({ perPhone: integer(10, 1_000_000), total: integer(100, 10_000_000), maxMegabytes: integer(1, 1_000_000) }),
+  quarantine: group({ maxPhones: integer(1, 100_000), expireDays: integer(1, 3650) }),
   language: { type: 'string', enum: [...LANGUAGES] },
   theme: { type: 'string', enum: [...THEMES] },
 } satisfies Record<keyof SettingsData, FieldSchema> satisfies Schema<SettingsData>;

@@ -90,6 +90,13 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE jobs ADD COLUMN next_contact_at INTEGER;
   `,
+  // The exchange log is bounded by bytes too; the covering index lets pruning sum sizes
+  // without reading the documents.
+  `
+  ALTER TABLE exchanges ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+  UPDATE exchanges SET bytes = length(CAST(request_xml AS BLOB)) + length(CAST(response_xml AS BLOB));
+  CREATE INDEX exchanges_bytes ON exchanges (id, bytes);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -6,6 +6,8 @@ export interface ExchangeRetention {
   /** Exchanges kept per phone (exchanges without a MAC count only towards `total`). */
   perPhone: number;
   total: number;
+  /** Bytes of both documents of all exchanges together (UTF-8); the oldest go first. */
+  maxBytes: number;
 }
 
 export interface ExchangesRepoOptions {
@@ -24,7 +26,9 @@ export interface ExchangeQuery {
 
 export type NewExchange = Omit<ExchangeRecord, 'id'>;
 
-export const DEFAULT_EXCHANGE_RETENTION: Readonly<ExchangeRetention> = { perPhone: 500, total: 100_000 };
+export const DEFAULT_EXCHANGE_RETENTION: Readonly<ExchangeRetention> = { perPhone: 500, total: 100_000, maxBytes: 512 * 1024 * 1024 };
+/** A prune also runs once this share of the byte budget was appended since the last one. */
+const PRUNE_AT_BUDGET_SHARE = 1 / 8;
 
 interface ExchangeRow {
   id: number;
@@ -40,6 +44,8 @@ interface ExchangeRow {
   note: string | null;
 }
 
+type InsertRow = Omit<ExchangeRow, 'id'> & { bytes: number };
+
 const COLUMNS = 'id, mac, peer, at, duration_ms, reason, action, request_xml, response_xml, http_status, note';
 
 /**
@@ -51,6 +57,7 @@ export class ExchangesRepo {
   #retention: ExchangeRetention;
   readonly #pruneEvery: number;
   #sincePrune = 0;
+  #bytesSincePrune = 0;
   /** Phones appended to since the last prune: only they can have grown past the limit. */
   readonly #touched = new Set<string>();
   readonly #insert;
@@ -59,14 +66,16 @@ export class ExchangesRepo {
   readonly #prunePhone;
   readonly #pruneTotal;
   readonly #overfull;
+  readonly #pruneBytes;
+  readonly #deleteForPhone;
 
   constructor(db: Db, options: ExchangesRepoOptions = {}) {
     this.#db = db;
     this.#retention = checkRetention({ ...DEFAULT_EXCHANGE_RETENTION, ...options.retention });
     this.#pruneEvery = options.pruneEvery ?? 100;
-    this.#insert = db.prepare<Omit<ExchangeRow, 'id'>>(`
-      INSERT INTO exchanges (mac, peer, at, duration_ms, reason, action, request_xml, response_xml, http_status, note)
-      VALUES (@mac, @peer, @at, @duration_ms, @reason, @action, @request_xml, @response_xml, @http_status, @note)`);
+    this.#insert = db.prepare<InsertRow>(`
+      INSERT INTO exchanges (mac, peer, at, duration_ms, reason, action, request_xml, response_xml, http_status, note, bytes)
+      VALUES (@mac, @peer, @at, @duration_ms, @reason, @action, @request_xml, @response_xml, @http_status, @note, @bytes)`);
     this.#get = db.prepare<[number], ExchangeRow>(`SELECT ${COLUMNS} FROM exchanges WHERE id = ?`);
     this.#list = db.prepare<{ mac: string | null; beforeId: number | null; limit: number }, ExchangeRow>(`
       SELECT ${COLUMNS} FROM exchanges
@@ -80,10 +89,19 @@ export class ExchangesRepo {
       DELETE FROM exchanges WHERE id <= (SELECT id FROM exchanges ORDER BY id DESC LIMIT 1 OFFSET @keep)`);
     this.#overfull = db.prepare<{ keep: number }, { mac: string }>(`
       SELECT mac FROM exchanges WHERE mac IS NOT NULL GROUP BY mac HAVING count(*) > @keep`);
+    // The newest exchanges that fit the budget stay; everything from the first that does not goes.
+    this.#pruneBytes = db.prepare<{ maxBytes: number }>(`
+      DELETE FROM exchanges WHERE id <= (
+        SELECT id FROM (SELECT id, sum(bytes) OVER (ORDER BY id DESC) AS newer FROM exchanges)
+        WHERE newer > @maxBytes ORDER BY id DESC LIMIT 1)`);
+    this.#deleteForPhone = db.prepare<[string]>('DELETE FROM exchanges WHERE mac = ?');
   }
 
   /** Stores the exchange with secret item values masked in both documents; returns its id. */
   append(exchange: NewExchange): number {
+    const requestXml = redactXml(exchange.requestXml);
+    const responseXml = redactXml(exchange.responseXml);
+    const bytes = Buffer.byteLength(requestXml) + Buffer.byteLength(responseXml);
     const id = Number(
       this.#insert.run({
         mac: exchange.mac,
@@ -92,14 +110,18 @@ export class ExchangesRepo {
         duration_ms: exchange.durationMs,
         reason: exchange.reason,
         action: exchange.action,
-        request_xml: redactXml(exchange.requestXml),
-        response_xml: redactXml(exchange.responseXml),
+        request_xml: requestXml,
+        response_xml: responseXml,
         http_status: exchange.httpStatus,
         note: exchange.note,
+        bytes,
       }).lastInsertRowid,
     );
     if (exchange.mac !== null) this.#touched.add(exchange.mac);
-    if (++this.#sincePrune >= this.#pruneEvery) this.#prune([...this.#touched]);
+    this.#bytesSincePrune += bytes;
+    if (++this.#sincePrune >= this.#pruneEvery || this.#bytesSincePrune >= this.#retention.maxBytes * PRUNE_AT_BUDGET_SHARE) {
+      this.#prune([...this.#touched]);
+    }
     return id;
   }
 
@@ -113,9 +135,14 @@ export class ExchangesRepo {
     return this.#list.all({ mac: query.mac ?? null, beforeId: query.beforeId ?? null, limit: query.limit ?? 200 }).map(toRecord);
   }
 
+  /** Removes the phone's whole log (forgetting it); returns how many exchanges. */
+  deleteForPhone(mac: string): number {
+    return this.#deleteForPhone.run(mac).changes;
+  }
+
   /** New limits (e.g. after a settings change), applied at once. */
-  setRetention(retention: ExchangeRetention): void {
-    this.#retention = checkRetention({ ...retention });
+  setRetention(retention: Partial<ExchangeRetention>): void {
+    this.#retention = checkRetention({ ...this.#retention, ...retention });
     this.prune();
   }
 
@@ -128,10 +155,12 @@ export class ExchangesRepo {
     const deleted = this.#db.transaction(() => {
       let count = 0;
       for (const mac of macs) count += this.#prunePhone.run({ mac, keep: this.#retention.perPhone }).changes;
-      return count + this.#pruneTotal.run({ keep: this.#retention.total }).changes;
+      count += this.#pruneTotal.run({ keep: this.#retention.total }).changes;
+      return count + this.#pruneBytes.run({ maxBytes: this.#retention.maxBytes }).changes;
     })();
     this.#touched.clear();
     this.#sincePrune = 0;
+    this.#bytesSincePrune = 0;
     return deleted;
   }
 }

@@ -38,6 +38,7 @@ export class InventoryRepo {
   readonly #secrets: SecretBox;
   readonly #upserts = new Map<number, Statement<unknown[]>>();
   readonly #deleteAll;
+  readonly #count;
   readonly #list;
   readonly #get;
   readonly #replace;
@@ -47,6 +48,7 @@ export class InventoryRepo {
     this.#db = db;
     this.#secrets = secrets;
     this.#deleteAll = db.prepare<[string]>('DELETE FROM inventory WHERE mac = ?');
+    this.#count = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM inventory WHERE mac = ?');
     this.#list = db.prepare<[string], ItemRow>(
       'SELECT name, idx, value, sealed, status, updated_at FROM inventory WHERE mac = ? ORDER BY name, idx',
     );
@@ -68,6 +70,11 @@ export class InventoryRepo {
   /** A partial report (ReadItems, WriteItems reply, changes): only `items` are updated. The phone must exist. */
   merge(mac: string, items: readonly WpiItem[], at: number): void {
     this.#merge(this.#rows(mac, items, at));
+  }
+
+  /** How many items the phone has stored. */
+  count(mac: string): number {
+    return this.#count.get(mac)?.n ?? 0;
   }
 
   list(mac: string, options: RevealOption = {}): StoredItem[] {

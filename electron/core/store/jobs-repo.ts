@@ -26,6 +26,15 @@ export interface JobListQuery {
   states?: readonly JobState[];
   /** Newest first; default 1000. */
   limit?: number;
+  /** Stop before the jobs' stored payloads (items and results) exceed this many characters; the first job always comes. */
+  maxChars?: number;
+}
+
+/** How many jobs of one phone are in one state (see `tallyByPhone`). */
+export interface JobTally {
+  mac: string;
+  state: JobState;
+  count: number;
 }
 
 /** States in which a job waits for its phone to call (it never ran, or must run again). */
@@ -34,6 +43,8 @@ const RUNNABLE_STATES: readonly JobState[] = ['queued', 'waiting-for-phone', 'wa
 const WAITING_STATES: readonly JobState[] = ['queued', 'waiting-for-phone'];
 /** The same as a JSON array, the form the statements take state lists in. */
 const RUNNABLE_STATES_JSON = JSON.stringify(RUNNABLE_STATES);
+/** States of jobs that are not finished. */
+const OPEN_STATES_JSON = JSON.stringify([...RUNNABLE_STATES, 'running']);
 
 /** An item or result as kept in the JSON payload: secret values replaced by `sealed` (base64). */
 type SealedEntry<T extends { value?: string }> = Omit<T, 'value'> & { value?: string; sealed?: string };
@@ -84,6 +95,8 @@ export class JobsRepo {
   readonly #phonesWithRunnable;
   readonly #cancel;
   readonly #requeue;
+  readonly #tally;
+  readonly #deleteForPhone;
 
   constructor(db: Db, secrets: SecretBox) {
     this.#db = db;
@@ -131,6 +144,25 @@ export class JobsRepo {
       UPDATE jobs SET state = 'waiting-for-phone', reason = @reason, updated_at = @at
       WHERE state = 'running' AND awaiting IS NULL AND (@mac IS NULL OR mac = @mac)
       RETURNING id`);
+    this.#tally = db.prepare<{ mac: string | null; failedSince: number; from: string; to: string; states: string }, JobTally>(`
+      SELECT mac, state, count(*) AS count FROM jobs
+      WHERE (state IN (SELECT value FROM json_each(@states)) OR (state = 'failed' AND updated_at >= @failedSince))
+        AND (@mac IS NULL OR mac = @mac) AND mac BETWEEN @from AND @to
+      GROUP BY mac, state`);
+    this.#deleteForPhone = db.prepare<[string]>('DELETE FROM jobs WHERE mac = ?');
+  }
+
+  /**
+   * Jobs counted per phone and state: unfinished ones, and failed ones updated at `failedSince`
+   * or later; for one phone or (`mac` null) for the phones in the MAC range given. No payload is read.
+   */
+  tallyByPhone(failedSince: number, mac: string | null, range: { from: string; to: string } = { from: '', to: '\uffff' }): JobTally[] {
+    return this.#tally.all({ mac, failedSince, from: range.from, to: range.to, states: OPEN_STATES_JSON });
+  }
+
+  /** Removes every job of the phone (forgetting it); returns how many. */
+  deleteForPhone(mac: string): number {
+    return this.#deleteForPhone.run(mac).changes;
   }
 
   /** A new job in state `queued`. The returned record has secret values masked. */
@@ -170,7 +202,15 @@ export class JobsRepo {
   /** Jobs of all phones, newest first, secrets masked. */
   list(query: JobListQuery = {}): JobRecord[] {
     const states = query.states ? JSON.stringify(query.states) : null;
-    return this.#list.all({ states, limit: query.limit ?? 1000 }).map((row) => this.#toRecord(row, false));
+    const jobs: JobRecord[] = [];
+    let chars = 0;
+    // Row by row, so a size budget stops reading before the payloads pile up in memory.
+    for (const row of this.#list.iterate({ states, limit: query.limit ?? 1000 })) {
+      chars += row.items.length + row.results.length;
+      if (query.maxChars !== undefined && chars > query.maxChars && jobs.length > 0) break;
+      jobs.push(this.#toRecord(row, false));
+    }
+    return jobs;
   }
 
   /** Jobs waiting for `mac` whose back-off (notBefore) has passed at `now`, oldest first; secrets masked. */

@@ -57,6 +57,8 @@ export class PhonesRepo {
   readonly #db: Db;
   readonly #get;
   readonly #list;
+  readonly #page;
+  readonly #quarantinedToForget;
   readonly #upsert;
   readonly #setAdoption;
   readonly #setInventoryComplete;
@@ -67,6 +69,13 @@ export class PhonesRepo {
     this.#db = db;
     this.#get = db.prepare<[string], PhoneRow>('SELECT * FROM phones WHERE mac = ?');
     this.#list = db.prepare<[], PhoneRow>('SELECT * FROM phones ORDER BY mac');
+    this.#page = db.prepare<{ after: string | null; limit: number }, PhoneRow>(
+      'SELECT * FROM phones WHERE @after IS NULL OR mac > @after ORDER BY mac LIMIT @limit',
+    );
+    this.#quarantinedToForget = db.prepare<{ keep: number; before: number }, { mac: string }>(`
+      SELECT mac FROM phones WHERE adoption = 'quarantined' AND last_contact < @before
+      UNION
+      SELECT mac FROM (SELECT mac FROM phones WHERE adoption = 'quarantined' ORDER BY last_contact DESC, mac LIMIT -1 OFFSET @keep)`);
     // adoption and first_contact are only written for a new row: an existing phone keeps
     // the technician's decision and its history.
     this.#upsert = db.prepare<UpsertParams>(`
@@ -124,6 +133,16 @@ export class PhonesRepo {
     return this.#list.all().map(toRecord);
   }
 
+  /** Up to `limit` phones in MAC order, after `after` (exclusive; null = from the start). */
+  page(after: string | null, limit: number): PhoneRecord[] {
+    return this.#page.all({ after, limit }).map(toRecord);
+  }
+
+  /** Quarantined phones last seen before `before`, and those beyond the `keep` most recently seen. */
+  quarantinedToForget(keep: number, before: number): string[] {
+    return this.#quarantinedToForget.all({ keep, before }).map((row) => row.mac);
+  }
+
   /** false if the phone is unknown. */
   setAdoption(mac: string, adoption: PhoneAdoption): boolean {
     return this.#setAdoption.run(adoption, mac).changes > 0;
@@ -139,10 +158,7 @@ export class PhonesRepo {
     return this.#setPolling.run(intervalS, mac).changes > 0;
   }
 
-  /**
-   * Forgets the phone and (by cascade) its inventory. Its jobs and exchange log stay: they
-   * are history, and open jobs are the caller's to cancel.
-   */
+  /** Deletes the phone and (by cascade) its inventory; jobs and exchange log are the caller's (see retention/forget.ts). */
   delete(mac: string): boolean {
     return this.#delete.run(mac).changes > 0;
   }

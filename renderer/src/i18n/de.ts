@@ -92,6 +92,19 @@ export const de: Record<MessageKey, string> = {
   'actions.refreshDescription': 'Alle Einträge erneut vom Telefon lesen (Auftrag „Alle Einträge lesen“).',
   'actions.restart': 'Neustart',
   'actions.restartDescription': 'Telefon neu starten. Ein laufendes Gespräch wird getrennt.',
+  'notice.forgotten': '{count} Telefon(e) vergessen',
+  'actions.forget': 'Vergessen',
+  'actions.forgetTitle': 'Telefone vergessen?',
+  'actions.forgetDescription':
+    'Entfernt das Telefon und alles, was Fieldstage darüber weiß: Werte, Aufträge und Protokoll. Meldet es sich wieder, erscheint es als neues Telefon in Quarantäne.',
+  'actions.forgetOneMessage':
+    '{mac} wird mit seinen Werten, Aufträgen und seinem Protokoll entfernt. Das lässt sich nicht rückgängig machen.',
+  'actions.forgetManyMessage':
+    '{count} Telefon(e) werden mit ihren Werten, Aufträgen und Protokollen entfernt. Das lässt sich nicht rückgängig machen.',
+  'settings.quarantineMax': 'Telefone in Quarantäne behalten',
+  'settings.quarantineMaxHint': 'Nie übernommene Telefone über dieser Zahl werden vergessen, die am längsten nicht gesehenen zuerst.',
+  'settings.quarantineExpire': 'Telefone in Quarantäne vergessen nach (Tagen)',
+  'settings.quarantineExpireHint': 'Ein nie übernommenes Telefon wird so lange nach seinem letzten Kontakt vergessen.',
   'actions.restartTitle': 'Telefone neu starten?',
   'actions.restartOneMessage': 'Telefon {mac} startet beim nächsten Kontakt mit Fieldstage neu. Ein laufendes Gespräch wird getrennt.',
   'actions.restartManyMessage': '{count} Telefon(e) starten beim nächsten Kontakt mit Fieldstage neu. Laufende Gespräche werden getrennt.',

@@ -19,6 +19,9 @@ export const createLiveSlice: SliceCreator<LiveSlice> = (api) => (_set, get) => 
       case 'phone.updated':
         state.upsertPhone(event.phone);
         return;
+      case 'phone.forgotten':
+        state.removePhone(event.mac);
+        return;
       case 'job.updated': {
         state.upsertJob(event.job);
         const { job } = event;

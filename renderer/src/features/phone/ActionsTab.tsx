@@ -7,7 +7,7 @@ import { useAsyncAction } from '../../hooks/useAsyncAction.js';
 import { useT } from '../../i18n/index.js';
 import { useAppStore } from '../../store/context.js';
 
-type Dialog = 'restart' | 'factory-reset' | null;
+type Dialog = 'restart' | 'factory-reset' | 'forget' | null;
 
 function ActionRow({ title, description, children }: { title: string; description: string; children: ReactNode }) {
   return (
@@ -46,6 +46,14 @@ export function ActionsTab({ phone }: { phone: PhoneSummary }) {
     notify({ tone: 'success', message: 'notice.pollingQueued', params: { mac: phone.mac } });
   });
   const confirmed = useAsyncAction(queueJob);
+  const forgetPhones = useAppStore((state) => state.forgetPhones);
+  const navigate = useAppStore((state) => state.navigate);
+  const forget = useAsyncAction(async () => {
+    const forgotten = await forgetPhones([phone.mac]);
+    notify({ tone: 'success', message: 'notice.forgotten', params: { count: forgotten } });
+    setDialog(null);
+    navigate('phones');
+  });
   // Typing the MAC or the number proves the technician means this phone, not the one next to it.
   const resetPhrases = [phone.mac, phone.e164].filter((value): value is string => Boolean(value));
 
@@ -96,6 +104,11 @@ export function ActionsTab({ phone }: { phone: PhoneSummary }) {
           {t('actions.factoryReset')}
         </Button>
       </ActionRow>
+      <ActionRow title={t('actions.forget')} description={t('actions.forgetDescription')}>
+        <Button variant="default" color="red" onClick={() => setDialog('forget')} data-testid="action-forget">
+          {t('actions.forget')}
+        </Button>
+      </ActionRow>
 
       <ConfirmDialog
         opened={dialog === 'restart'}
@@ -117,6 +130,16 @@ export function ActionsTab({ phone }: { phone: PhoneSummary }) {
         danger
         busy={confirmed.busy}
         onConfirm={() => void confirmed.run('factory-reset')}
+        onClose={() => setDialog(null)}
+      />
+      <ConfirmDialog
+        opened={dialog === 'forget'}
+        title={t('actions.forgetTitle')}
+        message={t('actions.forgetOneMessage', { mac: phone.mac })}
+        confirmLabel={t('actions.forget')}
+        danger
+        busy={forget.busy}
+        onConfirm={() => void forget.run()}
         onClose={() => setDialog(null)}
       />
     </Stack>

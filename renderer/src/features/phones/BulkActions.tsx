@@ -11,7 +11,9 @@ export function BulkActions({ macs, onDone }: { macs: string[]; onDone(): void }
   const adoptPhones = useAppStore((state) => state.adoptPhones);
   const createJobs = useAppStore((state) => state.createJobs);
   const notify = useAppStore((state) => state.notify);
+  const forgetPhones = useAppStore((state) => state.forgetPhones);
   const [confirmRestart, setConfirmRestart] = useState(false);
+  const [confirmForget, setConfirmForget] = useState(false);
 
   const adopt = useAsyncAction(async () => {
     const adopted = await adoptPhones(macs);
@@ -26,6 +28,12 @@ export function BulkActions({ macs, onDone }: { macs: string[]; onDone(): void }
     const jobs = await createJobs(macs, 'restart');
     notify({ tone: 'success', message: 'notice.jobsCreated', params: { count: jobs.length } });
     setConfirmRestart(false);
+  });
+  const forget = useAsyncAction(async () => {
+    const forgotten = await forgetPhones(macs);
+    notify({ tone: 'success', message: 'notice.forgotten', params: { count: forgotten } });
+    setConfirmForget(false);
+    onDone();
   });
 
   const none = macs.length === 0;
@@ -66,6 +74,19 @@ export function BulkActions({ macs, onDone }: { macs: string[]; onDone(): void }
         busy={restart.busy}
         onConfirm={() => void restart.run()}
         onClose={() => setConfirmRestart(false)}
+      />
+      <Button size="xs" variant="default" color="red" disabled={none} onClick={() => setConfirmForget(true)} data-testid="forget-selected">
+        {t('actions.forget')}
+      </Button>
+      <ConfirmDialog
+        opened={confirmForget}
+        title={t('actions.forgetTitle')}
+        message={t('actions.forgetManyMessage', { count: macs.length })}
+        confirmLabel={t('actions.forget')}
+        danger
+        busy={forget.busy}
+        onConfirm={() => void forget.run()}
+        onClose={() => setConfirmForget(false)}
       />
     </Group>
   );

@@ -20,6 +20,7 @@ function toDraft(settings: SettingsView): Draft {
     legacyTls: settings.legacyTls,
     sendSolicited: settings.sendSolicited,
     contactMe: settings.contactMe,
+    quarantine: settings.quarantine,
     adoptAll: settings.adoption.adoptAll,
     macs: settings.adoption.macs.join('\n'),
     prefixes: settings.adoption.prefixes.join('\n'),
@@ -53,6 +54,7 @@ export function ConnectionSettingsForm({ settings }: { settings: SettingsView })
       legacyTls: draft.legacyTls,
       sendSolicited: draft.sendSolicited,
       contactMe: draft.contactMe,
+      quarantine: draft.quarantine,
       adoption: { adoptAll: draft.adoptAll, macs: lines(draft.macs), prefixes: lines(draft.prefixes) },
     });
     notify({ tone: 'success', message: 'notice.settingsSaved' });
@@ -180,6 +182,26 @@ export function ConnectionSettingsForm({ settings }: { settings: SettingsView })
                 onChange={(event) => patch({ prefixes: event.currentTarget.value })}
                 disabled={draft.adoptAll}
                 data-testid="settings-adopt-prefixes"
+              />
+            </Group>
+            <Group grow align="flex-start">
+              <NumberInput
+                label={t('settings.quarantineMax')}
+                description={t('settings.quarantineMaxHint')}
+                value={draft.quarantine.maxPhones}
+                onChange={(value) => patch({ quarantine: { ...draft.quarantine, maxPhones: Math.round(Number(value)) } })}
+                min={1}
+                max={100_000}
+                data-testid="settings-quarantine-max"
+              />
+              <NumberInput
+                label={t('settings.quarantineExpire')}
+                description={t('settings.quarantineExpireHint')}
+                value={draft.quarantine.expireDays}
+                onChange={(value) => patch({ quarantine: { ...draft.quarantine, expireDays: Math.round(Number(value)) } })}
+                min={1}
+                max={3650}
+                data-testid="settings-quarantine-expire"
               />
             </Group>
           </Stack>
