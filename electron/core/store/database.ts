@@ -97,6 +97,22 @@ const MIGRATIONS: readonly string[] = [
   UPDATE exchanges SET bytes = length(CAST(request_xml AS BLOB)) + length(CAST(response_xml AS BLOB));
   CREATE INDEX exchanges_bytes ON exchanges (id, bytes);
   `,
+  // Certificate store (issue 9): imported files, the local CA and what it issued. Private keys only sealed.
+  `
+  CREATE TABLE certificates (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    origin      TEXT NOT NULL,
+    format      TEXT NOT NULL,
+    fingerprint TEXT NOT NULL UNIQUE,
+    certs_pem   TEXT NOT NULL,
+    key_sealed  BLOB,
+    mac         TEXT,
+    revoked_at  INTEGER,
+    created_at  INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX certificates_by_mac ON certificates (mac) WHERE mac IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,4 +1,5 @@
 import { integrityCheck, openDatabase, type Db, type IntegrityReport } from './database.js';
+import { CertificatesRepo } from './certificates-repo.js';
 import { ExchangesRepo, type ExchangesRepoOptions } from './exchanges-repo.js';
 import { GroupCommit } from './group-commit.js';
 import { InventoryRepo } from './inventory-repo.js';
@@ -18,6 +19,7 @@ export {
   type ExchangeQuery,
   type NewExchange,
 } from './exchanges-repo.js';
+export { CertificatesRepo, type CertificateRecord, type NewCertificate } from './certificates-repo.js';
 export { createKeyFileSecretBox, isSecretName, redactItems, redactXml, type SecretBox } from './secrets.js';
 export type * from './types.js';
 
@@ -32,6 +34,7 @@ export class Store {
   readonly inventory: InventoryRepo;
   readonly jobs: JobsRepo;
   readonly exchanges: ExchangesRepo;
+  readonly certificates: CertificatesRepo;
   readonly #db: Db;
   readonly #group: GroupCommit;
 
@@ -46,6 +49,7 @@ export class Store {
     this.inventory = new InventoryRepo(db, options.secrets);
     this.jobs = new JobsRepo(db, options.secrets);
     this.exchanges = new ExchangesRepo(db, options.exchanges);
+    this.certificates = new CertificatesRepo(db, options.secrets);
     // The COMMIT waits for the rest of the event-loop turn: requests read in the same turn join.
     this.#group = new GroupCommit(db, () => setImmediate(() => this.flush()));
   }
