@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, session, type BrowserWindow } from 'electron';
+import { certificateFilePicker } from './adapters/certificate-dialog.js';
 import { forwardEvents, registerApiIpc } from './adapters/ipc.js';
 import { createSafeStorageBox, isWeakSecretStorage } from './adapters/safe-storage-box.js';
 import { createElectronSettingsStore } from './adapters/settings-electron.js';
@@ -85,6 +86,7 @@ function run(): void {
         settingsStore: createElectronSettingsStore(dataDir),
         secretBox: createSafeStorageBox(),
         mode: 'electron',
+        pickCertificateFile: certificateFilePicker(() => window),
       });
       core = created;
       registerApiIpc(created.handlers, (url) => isRendererUrl(location, url), logError);

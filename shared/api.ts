@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CertificateView } from './certificates.js';
 import { JOB_KINDS, JOB_STATES } from './jobs.js';
 import type {
   AppInfo,
@@ -78,6 +79,23 @@ export const API_REQUESTS = {
     theme: z.enum(['light', 'dark', 'auto']).optional(),
   }),
   'certificate.regenerate': z.object({}),
+  // Certificate store (issue 9).
+  'certificates.list': z.object({}),
+  'certificates.remove': z.object({ id: z.string().min(1).max(64) }),
+  /** Electron: the open-file dialog, then the same import as an upload. Browser mode has no dialog (400). */
+  'certificates.pick': z.object({ password: z.string().max(1024).optional() }),
+  /**
+   * The import itself. Browser mode also accepts it as `POST /api/certificates.upload?name=<file name>`
+   * with the raw file as body and the password in `X-Certificate-Password` (UTF-8 bytes).
+   */
+  'certificates.upload': z.object({
+    name: z.string().min(1).max(255),
+    password: z.string().max(1024).optional(),
+    contentBase64: z.string().min(1).max(400_000),
+  }),
+  'certificates.revoke': z.object({ id: z.string().min(1).max(64) }),
+  /** Fieldstage's own CA, created on first use. */
+  'certificates.localCa': z.object({}),
 } as const;
 
 export type ApiMethod = keyof typeof API_REQUESTS;
@@ -112,6 +130,13 @@ export interface ApiResponses {
   'settings.get': SettingsView;
   'settings.update': SettingsView;
   'certificate.regenerate': { fingerprint: string };
+  'certificates.list': CertificateView[];
+  'certificates.remove': { removed: boolean };
+  /** `cancelled` when the technician closed the dialog. */
+  'certificates.pick': { certificates: CertificateView[]; cancelled: boolean };
+  'certificates.upload': { certificates: CertificateView[] };
+  'certificates.revoke': CertificateView;
+  'certificates.localCa': CertificateView;
 }
 
 export type ApiRes<M extends ApiMethod> = ApiResponses[M];

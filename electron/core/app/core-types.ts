@@ -2,6 +2,7 @@ import type Conf from 'conf';
 import type { ApiHandlers } from '../../../shared/api.js';
 import type { AppEvent } from '../../../shared/events.js';
 import type { AppInfo } from '../../../shared/model.js';
+import type { PickCertificateFile } from '../certificates/handlers.js';
 import type { ContactMeRequest, ContactMeResult } from '../discovery/contact-me.js';
 import type { Egress } from '../egress/egress.js';
 import type { ProvisioningService } from '../provisioning/service.js';
@@ -30,6 +31,8 @@ export interface CoreOptions {
   egress?: Egress;
   now?: () => number;
   log?: (level: LogLevel, message: string) => void;
+  /** The native open-file dialog for certificates (Electron only). */
+  pickCertificateFile?: PickCertificateFile;
 }
 
 export interface Core {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ApiHandlers } from '../../../shared/api.js';
 import type { AppEvent } from '../../../shared/events.js';
 import type { AppInfo, ExchangeSummary } from '../../../shared/model.js';
+import { CertificateLibrary } from '../certificates/library.js';
 import { ContactMeThrottle } from '../discovery/contact-me-throttle.js';
 import { sendContactMe, type ContactMeRequest } from '../discovery/contact-me.js';
 import { Egress, loopbackOnlyFromEnv } from '../egress/egress.js';
@@ -56,6 +57,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     secrets: options.secretBox,
     exchanges: { retention: exchangeRetention(initial) },
   });
+  const certificateLibrary = new CertificateLibrary({ store, now, log });
   const bus = new EventBus();
   const publisher = new CoalescingPublisher(bus, store, now);
 
@@ -204,6 +206,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     phoneChanged: (mac) => publisher.phone(mac),
     jobChanged: (id) => publisher.job(id),
     forget: (macs) => forgetPhones(forgetting, macs),
+    certificates: {
+      library: certificateLibrary,
+      ...(options.pickCertificateFile ? { pickFile: options.pickCertificateFile } : {}),
+    },
   });
 
   let timer: NodeJS.Timeout | null = null;

@@ -2,6 +2,7 @@ import { PHONES_PAGE_MAX, type ApiHandlers } from '../../../shared/api.js';
 import type { WpiItem } from '../../../shared/protocol.js';
 import type { AppInfo, SettingsView } from '../../../shared/model.js';
 import { validateItems } from '../../../shared/validation.js';
+import { certificateHandlers, type CertificateHandlerContext } from '../certificates/handlers.js';
 import { buildOption43, dhcpSnippets, Option43Error } from '../discovery/dhcp-option43.js';
 import { normalizeMac } from '../discovery/fingerprint.js';
 import { listInterfaces } from '../discovery/interfaces.js';
@@ -32,6 +33,7 @@ export interface HandlerContext {
   jobChanged: (id: string) => void;
   /** Removes phones and all their data (see retention/forget.ts); returns the MACs that existed. */
   forget: (macs: string[]) => string[];
+  certificates: CertificateHandlerContext;
 }
 
 export class NotFoundError extends Error {
@@ -172,6 +174,7 @@ export function createHandlers(ctx: HandlerContext): ApiHandlers {
       }
     },
     'certificate.regenerate': async () => ({ fingerprint: await ctx.regenerateCertificate() }),
+    ...certificateHandlers(ctx.certificates),
   };
 }
 

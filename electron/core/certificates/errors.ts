@@ -8,7 +8,8 @@ export type CertificateErrorCode =
   | 'too-large'
   | 'duplicate'
   | 'not-found'
-  | 'protected';
+  | 'protected'
+  | 'no-dialog';
 
 export class CertificateError extends Error {
   readonly statusCode: 400 | 404 | 409;

@@ -1,10 +1,10 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ApiHandlers } from '../../../shared/api.js';
 import type { AppEvent } from '../../../shared/events.js';
-import { dispatch, toApiFailure } from '../api/dispatch.js';
+import { ApiRequestError, dispatch, toApiFailure } from '../api/dispatch.js';
 import { CONTENT_SECURITY_POLICY } from '../csp.js';
 
 /**
@@ -77,6 +77,7 @@ export async function startUiApi(options: UiApiOptions): Promise<UiApi> {
       // POST (not EventSource/GET) so the client can send the Authorization header.
       api.post('/events', (_request, reply) => streamEvents(reply, events, streams));
       api.post<{ Params: { method: string } }>('/:method', (request) => dispatch(handlers, request.params.method, request.body));
+      await api.register(certificateUploadRoute(handlers));
     },
     { prefix: '/api' },
   );
@@ -100,6 +101,42 @@ export async function startUiApi(options: UiApiOptions): Promise<UiApi> {
     token,
     close: () => app.close(),
   };
+}
+
+/**
+ * `POST /api/certificates.upload?name=<file name>`: the raw file as body (any content type), the
+ * PKCS#12 password in `X-Certificate-Password` as UTF-8 bytes. Translated into the contract's
+ * `certificates.upload` call, so validation and errors are the same as for every other call.
+ */
+function certificateUploadRoute(handlers: ApiHandlers) {
+  return async (scope: FastifyInstance): Promise<void> => {
+    // Own scope: only this route takes raw bodies; the JSON calls keep their parser.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    scope.post<{ Querystring: { name?: string } }>('/certificates.upload', (request) => {
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      // A JSON body is the contract call itself (as over IPC); anything else is the file.
+      if ((request.headers['content-type'] ?? '').startsWith('application/json')) {
+        return dispatch(handlers, 'certificates.upload', parseJson(body));
+      }
+      const header = request.headers['x-certificate-password'];
+      const raw = Array.isArray(header) ? header[0] : header;
+      return dispatch(handlers, 'certificates.upload', {
+        name: request.query.name ?? '',
+        // Node hands header bytes over as latin1; the client sends the password's UTF-8 bytes.
+        ...(raw ? { password: Buffer.from(raw, 'latin1').toString('utf8') } : {}),
+        contentBase64: body.toString('base64'),
+      });
+    });
+  };
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new ApiRequestError(400, 'Invalid request for certificates.upload: the body is not JSON');
+  }
 }
 
 function hasToken(request: FastifyRequest, expected: Buffer): boolean {
