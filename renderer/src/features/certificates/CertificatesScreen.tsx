@@ -54,9 +54,11 @@ export function CertificatesScreen() {
             <CopyValue value={localCa.certificates[0]?.sha256 ?? ''} testId="local-ca-fingerprint" />
           </Group>
         ) : (
-          <Button variant="default" onClick={() => void showCa.run()} loading={showCa.busy} data-testid="local-ca-create">
-            {t('certificates.localCaCreate')}
-          </Button>
+          <Group>
+            <Button variant="default" onClick={() => void showCa.run()} loading={showCa.busy} data-testid="local-ca-create">
+              {t('certificates.localCaCreate')}
+            </Button>
+          </Group>
         )}
       </Card>
       {certificates.length === 0 ? (

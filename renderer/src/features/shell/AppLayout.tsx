@@ -1,6 +1,7 @@
 import { AppShell } from '@mantine/core';
 import { Notices } from '../../components/Notices.js';
 import { useAppStore } from '../../store/context.js';
+import { CertificatesScreen } from '../certificates/CertificatesScreen.js';
 import { DiscoveryScreen } from '../discovery/DiscoveryScreen.js';
 import { JobsScreen } from '../jobs/JobsScreen.js';
 import { PhoneScreen } from '../phone/PhoneScreen.js';
@@ -23,6 +24,8 @@ function CurrentScreen() {
       return <JobsScreen />;
     case 'settings':
       return <SettingsScreen />;
+    case 'certificates':
+      return <CertificatesScreen />;
   }
 }
 
