@@ -19,6 +19,7 @@ const HELP = `usage: npm run sim -- --server HOST:PORT [options]
   --max-items N      items per message the phones accept and send (default -1 = unlimited)
   --firmware V       software version, e.g. "V3 R5.12.0" (default V3 R1.41.1)
   --base-ip P        loopback prefix, phones get P<x>.<y> (default 127.0.)
+  --nat A            NAT mode: all phones share the loopback address A (e.g. 127.0.9.1)
   --contact-port N   contact-me listener port (default 8085)
   --contact-gap S    contact gap in seconds (default 300)
   --concurrency N    phones booting at the same time (default 8)`;
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
       'max-items': { type: 'string' },
       firmware: { type: 'string' },
       'base-ip': { type: 'string' },
+      nat: { type: 'string' },
       'contact-port': { type: 'string' },
       'contact-gap': { type: 'string' },
       concurrency: { type: 'string' },
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
     contactGapMs: int(values['contact-gap'], 'contact-gap', 300) * 1000,
     ...(values.firmware ? { softwareVersion: values.firmware } : {}),
     ...(values['base-ip'] ? { baseIp: values['base-ip'] } : {}),
+    ...(values.nat ? { natAddress: values.nat } : {}),
     perPhone: (i) => ({ busy: i < busy, ...(i >= count - legacy ? { legacy: true } : {}) }),
   });
 

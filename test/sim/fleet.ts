@@ -1,6 +1,7 @@
 /**
  * Many simulated phones at once, each with its own MAC and loopback address, so the service sees
- * distinct peers exactly as with a room full of real phones.
+ * distinct peers exactly as with a room full of real phones. In NAT mode they all share one
+ * loopback address instead, as a branch office behind one router does.
  */
 import { emptyStats, SimPhone, type SimPhoneOptions, type SimPhoneStats } from './phone.js';
 
@@ -15,6 +16,11 @@ export interface FleetOptions extends Omit<SimPhoneOptions, 'mac' | 'ip'> {
   firstSubnet?: number;
   /** NIC part of the first MAC (24 bits); vary it to run two fleets side by side. */
   firstMac?: number;
+  /**
+   * NAT mode: every phone's requests leave from this one loopback address (each phone's
+   * contact-me listener takes a free port on it), so the service sees one peer for all of them.
+   */
+  natAddress?: string;
   /** Per-phone exceptions, e.g. `(i) => ({ busy: i < 2 })`. */
   perPhone?: (index: number) => Partial<Omit<SimPhoneOptions, 'mac' | 'ip'>>;
 }
@@ -43,12 +49,24 @@ export function fleetMac(firstMac: number, i: number): string {
 }
 
 export function createFleet(options: FleetOptions): Fleet {
-  const { count, baseIp = '127.0.', firstSubnet = 3, firstMac = 0x100001, perPhone, ...shared } = options;
+  const { count, baseIp = '127.0.', firstSubnet = 3, firstMac = 0x100001, natAddress, perPhone, ...shared } = options;
   // Binding foreign addresses would put simulated phones on a real network.
   if (!/^127\.\d{1,3}\.$/.test(baseIp)) throw new Error(`baseIp must look like "127.0." (loopback only), got "${baseIp}"`);
+  if (natAddress !== undefined && !/^127(\.\d{1,3}){3}$/.test(natAddress)) {
+    throw new Error(`natAddress must be a loopback address such as 127.0.9.1, got "${natAddress}"`);
+  }
+  // Behind one address the phones cannot all listen on the same contact-me port.
+  const nat = natAddress === undefined ? {} : { contactMePort: 0 };
   const phones = Array.from(
     { length: count },
-    (_, i) => new SimPhone({ ...shared, ...perPhone?.(i), mac: fleetMac(firstMac, i), ip: fleetIp(baseIp, firstSubnet, i) }),
+    (_, i) =>
+      new SimPhone({
+        ...shared,
+        ...nat,
+        ...perPhone?.(i),
+        mac: fleetMac(firstMac, i),
+        ip: natAddress ?? fleetIp(baseIp, firstSubnet, i),
+      }),
   );
 
   return {

@@ -26,6 +26,8 @@ export interface CoreOptions {
   contactMePort?: number;
   reachIntervalMs?: number;
   busyRetryMs?: number;
+  /** Memory budget of open flows (tests); FLOW_MEMORY_BUDGET_BYTES otherwise. */
+  flowBudgetBytes?: number;
   sendContactMe?: (request: ContactMeRequest) => Promise<ContactMeResult>;
   /** The guard every outgoing connection passes; default: loopback-only from FIELDSTAGE_LOOPBACK_ONLY. */
   egress?: Egress;

@@ -76,6 +76,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     adoptionFor,
     pollItems: (address, intervalS) => pollItems(address, intervalS),
     ...(options.busyRetryMs !== undefined ? { busyRetryMs: options.busyRetryMs } : {}),
+    ...(options.flowBudgetBytes !== undefined ? { flowBudgetBytes: options.flowBudgetBytes } : {}),
     notify: {
       phoneContacted: (mac, reason) => {
         reacher?.noteCallback(mac);

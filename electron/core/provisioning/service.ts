@@ -36,6 +36,8 @@ export interface ServiceDeps {
   pollItems: (serverAddress: string, intervalS: number) => WpiItem[] | null;
   /** Back-off before a busy-refused job is tried again on phones without send-solicited. */
   busyRetryMs?: number;
+  /** Memory all open flows may hold (default FLOW_MEMORY_BUDGET_BYTES); tests use less. */
+  flowBudgetBytes?: number;
 }
 
 /** Idle time after which an open interaction is dropped and its job re-queued. */
@@ -51,9 +53,11 @@ const MAX_LOGGED_BODY = 256 * 1024;
  * commit, and hands the reply to the HTTP layer only once that commit returned.
  */
 export class ProvisioningService {
-  readonly flows = new FlowRegistry(FLOW_IDLE_TIMEOUT_MS);
+  readonly flows: FlowRegistry;
 
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(private readonly deps: ServiceDeps) {
+    this.flows = new FlowRegistry(FLOW_IDLE_TIMEOUT_MS, deps.flowBudgetBytes);
+  }
 
   /**
    * Answers one phone POST. Everything the answer depends on is written as one unit of the
@@ -93,7 +97,11 @@ export class ProvisioningService {
 
   /** One parsed message, inside the unit: its reads see what earlier units of the group wrote. */
   private respond(req: PhoneRequest, started: number, message: PhoneMessage, outbox: Outbox): PhoneResponse {
-    const open = this.flows.get(req.sessionId, started) ?? (message.reason === 'reply-to' ? this.flows.byPeer(req.peer, started) : null);
+    const open =
+      this.flows.get(req.sessionId, started) ??
+      (message.reason === 'reply-to' && !req.sessionId
+        ? this.flows.byPeer(req.peer, started, { mac: macOf(message.items), nonce: message.nonce })
+        : null);
     const mac = open?.flow.mac ?? macOf(message.items);
     if (!mac) {
       const decision = rejectMessage(message.nonce, null, `${message.reason} from ${req.peer} without a valid mac-addr`);
@@ -125,9 +133,10 @@ export class ProvisioningService {
     if (abandoned) this.flows.remove(abandoned.sessionId);
     if (decision.flow) {
       const sessionId = !first && open ? open.sessionId : this.deps.token();
-      for (const dropped of this.flows.put({ sessionId, flow: decision.flow, peer: req.peer, touchedAt: started })) {
+      for (const dropped of this.flows.put({ sessionId, flow: decision.flow, peer: req.peer, touchedAt: started, nonce: message.nonce })) {
         outbox.touched.add(dropped.flow.mac);
-        if (dropped.flow.step) this.requeueRunning(dropped.flow.mac, 'too many open interactions: this one was dropped', outbox);
+        if (dropped.flow.step)
+          this.requeueRunning(dropped.flow.mac, 'open interactions exceeded their memory budget: this one was dropped', outbox);
       }
       if (sessionId !== open?.sessionId) response.session = { set: sessionId };
     } else if (open && !first) {
