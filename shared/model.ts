@@ -105,7 +105,23 @@ export interface AppInfo {
   /** Addresses phones can use to reach the laptop (non-internal IPv4 first). */
   addresses: string[];
   certificateFingerprint: string;
+  /** An HTTPS phone listener is up. */
   listening: boolean;
+  /** Every phone listener as it really is. */
+  listeners: ListenerStatus[];
+  /** The saved listener settings could not be bound at start: the defaults run instead. */
+  listenerFallback: { failed: ListenerStatus } | null;
+  /** Values the environment (FIELDSTAGE_PHONE_PORT, FIELDSTAGE_BIND) sets over the settings. */
+  overrides: { phonePort: number | null; bindAddresses: string[] | null };
+}
+
+export interface ListenerStatus {
+  address: string;
+  port: number;
+  protocol: 'https' | 'http';
+  listening: boolean;
+  /** Why it is not listening, naming the address and port; null while it listens. */
+  error: string | null;
 }
 
 export interface SettingsView {

@@ -13,6 +13,9 @@ const APP_INFO: AppInfo = {
   addresses: ['192.168.1.2'],
   certificateFingerprint: 'AB:CD:EF',
   listening: true,
+  listeners: [{ address: '0.0.0.0', port: 18443, protocol: 'https', listening: true, error: null }],
+  listenerFallback: null,
+  overrides: { phonePort: null, bindAddresses: null },
 };
 
 const EXCHANGE: ExchangeView = {

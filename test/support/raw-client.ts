@@ -217,6 +217,7 @@ export interface SlowResult {
  */
 export function slowClient(options: {
   port: number;
+  host?: string;
   localAddress: string;
   request: string;
   intervalMs: number;
@@ -224,7 +225,7 @@ export function slowClient(options: {
 }): Promise<SlowResult> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const tcp = net.connect({ host: '127.0.0.1', port: options.port, localAddress: options.localAddress, family: 4 });
+    const tcp = net.connect({ host: options.host ?? '127.0.0.1', port: options.port, localAddress: options.localAddress, family: 4 });
     const socket = tls.connect({ socket: tcp, rejectUnauthorized: false });
     let sent = 0;
     let received = '';

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiHandlers } from '../../../shared/api.js';
 import type { AppEvent } from '../../../shared/events.js';
-import type { AppInfo, ExchangeSummary } from '../../../shared/model.js';
+import type { AppInfo, ExchangeSummary, ListenerStatus } from '../../../shared/model.js';
 import { CertificateLibrary } from '../certificates/library.js';
 import { ContactMeThrottle } from '../discovery/contact-me-throttle.js';
 import { sendContactMe, type ContactMeRequest } from '../discovery/contact-me.js';
@@ -14,13 +14,13 @@ import { ProvisioningService } from '../provisioning/service.js';
 import { pollSettingsItems } from '../reach/polling.js';
 import { Reacher } from '../reach/reacher.js';
 import { forgetPhones, trimQuarantine, type ForgetDeps, type QuarantineLimits } from '../retention/forget.js';
-import { Settings, type SettingsData, type SettingsPatch } from '../settings/settings.js';
+import { Settings, defaultSettings, type SettingsData, type SettingsPatch } from '../settings/settings.js';
 import { Store, type ExchangeRetention } from '../store/index.js';
 import type { PhoneAdoption } from '../store/types.js';
 import type { Core, CoreOptions, LogLevel } from './core-types.js';
 import { EventBus } from './event-bus.js';
 import { createHandlers, settingsView } from './handlers.js';
-import { PhoneListeners, type BoundListener } from './phone-listeners.js';
+import { ListenerBindError, PhoneListeners, type ListenerConfig } from './phone-listeners.js';
 import { Sweeps } from './sweeps.js';
 import { jobView, phoneSummary } from './views.js';
 import { APP_VERSION } from './version.js';
@@ -90,27 +90,48 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
 
   let certificate: ServerCertificate | null = null;
-  let bound: BoundListener[] = [];
+  // The settings the listeners run on: the saved ones, or the defaults after a failed start.
+  let effective = initial;
+  let fallback: { failed: ListenerStatus } | null = null;
   const listeners = new PhoneListeners({
     handle: (req) => service.handle(req),
     poll: (deviceId, peer) => service.poll(deviceId, peer),
     log,
   });
   const certDir = join(options.dataDir, 'tls');
-  const httpPort = (): number => bound.find((b) => !b.secure)?.port ?? 0;
+  const httpPort = (): number => listeners.listening().find((b) => !b.secure)?.port ?? 0;
   const pollItems = (address: string, intervalS: number) => (httpPort() > 0 ? pollSettingsItems(address, httpPort(), intervalS) : null);
-  const phonePort = (): number => bound.find((b) => b.secure)?.port ?? current.phonePort;
+  const phonePort = (): number => listeners.listening().find((b) => b.secure)?.port ?? options.phonePort ?? current.phonePort;
 
+  const listenerConfig = (s: SettingsData, tls: ListenerConfig['tls']): ListenerConfig => ({
+    bindAddresses: options.bindAddresses ?? s.bindAddresses,
+    httpsPort: options.phonePort ?? s.phonePort,
+    httpPort: s.httpPort,
+    legacyTls: s.legacyTls,
+    keepAliveTimeoutMs: s.keepAliveTimeoutMs,
+    tls,
+  });
+  /** Binds `s` in place of the running listeners, or throws and leaves them as they are. */
   const startListeners = async (s: SettingsData): Promise<void> => {
     if (!certificate) throw new Error('certificate not loaded');
-    bound = await listeners.start({
-      bindAddresses: options.bindAddresses ?? s.bindAddresses,
-      httpsPort: options.phonePort ?? s.phonePort,
-      httpPort: s.httpPort,
-      legacyTls: s.legacyTls,
-      keepAliveTimeoutMs: s.keepAliveTimeoutMs,
-      tls: certificate,
-    });
+    await listeners.start(listenerConfig(s, certificate));
+    effective = s;
+  };
+  /** The saved settings cannot be bound: the default addresses and ports, so phones can still call. */
+  const startOnDefaults = async (error: ListenerBindError): Promise<void> => {
+    const defaults = defaultSettings();
+    const fallbackSettings = {
+      ...current,
+      phonePort: defaults.phonePort,
+      httpPort: defaults.httpPort,
+      bindAddresses: defaults.bindAddresses,
+    };
+    const bindsOf = (c: ListenerConfig): string => JSON.stringify([c.bindAddresses, c.httpsPort, c.httpPort]);
+    const tls = certificate ?? { key: '', cert: '' };
+    if (bindsOf(listenerConfig(fallbackSettings, tls)) === bindsOf(listenerConfig(current, tls))) throw error;
+    log('warn', `${error.message}: starting on the default listener settings instead (the saved ones are kept)`);
+    await startListeners(fallbackSettings);
+    fallback = { failed: error.status };
   };
 
   const throttleFor = (s: SettingsData): ContactMeThrottle =>
@@ -150,9 +171,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     mode: options.mode,
     phonePort: phonePort(),
     httpPort: httpPort(),
-    addresses: reachableAddresses(current.bindAddresses),
+    addresses: reachableAddresses(effective.bindAddresses),
     certificateFingerprint: certificate?.fingerprint ?? '',
-    listening: bound.length > 0,
+    listening: listeners.listening().some((b) => b.secure),
+    listeners: listeners.status(),
+    listenerFallback: fallback,
+    overrides: { phonePort: options.phonePort ?? null, bindAddresses: options.bindAddresses ?? null },
   });
 
   const forgetting: ForgetDeps = {
@@ -187,10 +211,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     settings: {
       get: () => current,
       update: async (patch: SettingsPatch) => {
-        const before = current;
+        // Listeners first, saved only if they could be bound: a failure leaves the running ones
+        // and the saved settings as they were (no lock-out at the next start).
+        const next = settings.preview(patch);
+        if (touchesListeners(patch) && listenerSettingsChanged(effective, next)) {
+          await startListeners(next);
+          fallback = null;
+        }
         const after = settings.update(patch);
         store.exchanges.setRetention(exchangeRetention(after));
-        if (listenerSettingsChanged(before, after)) await startListeners(after);
         bus.publish({ type: 'settings.changed', settings: settingsView(after) });
         return after;
       },
@@ -200,7 +229,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     pollItems,
     regenerateCertificate: async () => {
       certificate = await createCertificate(certDir, reachableAddresses([]));
-      await startListeners(current);
+      await startListeners(effective);
       return certificate.fingerprint;
     },
     jobsQueued: wake,
@@ -226,7 +255,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       const requeued = store.transaction(() => store.jobs.requeueInterrupted(now()));
       if (requeued.length) log('info', `${requeued.length} interrupted job(s) queued again`);
       certificate = await loadOrCreateCertificate(certDir, reachableAddresses([]));
-      await startListeners(current);
+      await startListeners(current).catch((error: unknown) => {
+        if (!(error instanceof ListenerBindError)) throw error;
+        return startOnDefaults(error);
+      });
       trim();
       timer = setInterval(() => {
         tick().catch((error: unknown) => log('warn', `reaching phones failed: ${String(error)}`));
@@ -239,7 +271,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       timer = null;
       sweeps.cancelAll();
       await listeners.stop();
-      bound = [];
       publisher.flush();
       store.close();
     },
@@ -278,6 +309,13 @@ function reachableAddresses(bindAddresses: string[]): string[] {
   return listInterfaces()
     .filter((i) => i.family === 'IPv4' && !i.internal)
     .map((i) => i.address);
+}
+
+const LISTENER_FIELDS = ['phonePort', 'httpPort', 'bindAddresses', 'legacyTls', 'keepAliveTimeoutMs'] as const;
+
+/** A change that says nothing about listeners never restarts them (nor retries failed ones). */
+function touchesListeners(patch: SettingsPatch): boolean {
+  return LISTENER_FIELDS.some((field) => patch[field] !== undefined);
 }
 
 function listenerSettingsChanged(a: SettingsData, b: SettingsData): boolean {

@@ -10,6 +10,7 @@ import { checkJobRequest } from '../jobs/job-requests.js';
 import { checkCallWork, MAX_JOB_LIST_CHARS } from '../limits/call-work.js';
 import { POLL_INTERVAL_RANGE } from '../reach/polling.js';
 import type { ContactOutcome } from '../reach/reacher.js';
+import { ListenerBindError } from './phone-listeners.js';
 import type { SettingsData, SettingsPatch } from '../settings/settings.js';
 import { SettingsValidationError } from '../settings/settings.js';
 import type { Store } from '../store/index.js';
@@ -164,6 +165,12 @@ export function createHandlers(ctx: HandlerContext): ApiHandlers {
       try {
         return settingsView(await ctx.settings.update(patch));
       } catch (error) {
+        if (error instanceof ListenerBindError) {
+          const field = error.code === 'EADDRNOTAVAIL' ? 'bindAddresses' : error.status.protocol === 'https' ? 'phonePort' : 'httpPort';
+          throw new BadRequestError(`${error.message}; nothing was saved and the phone listeners run as before`, [
+            { name: field, message: error.message },
+          ]);
+        }
         if (error instanceof SettingsValidationError) {
           throw new BadRequestError(
             error.message,

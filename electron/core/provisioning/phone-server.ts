@@ -58,6 +58,12 @@ export const PHONE_MAX_HEADER_BYTES = 16 * 1024;
 export const PHONE_REQUIRE_HOST_HEADER = false;
 /** How often slow requests are checked against the timeouts above. */
 export const PHONE_TIMEOUT_CHECK_MS = 1_000;
+/**
+ * A socket silent this long is destroyed. Longer than the request timeout plus its check
+ * interval, so a body that never ends gets its 408 from the request timeout first instead of
+ * a silent close (equal values raced, and the close usually won).
+ */
+export const PHONE_SOCKET_IDLE_TIMEOUT_MS = PHONE_REQUEST_TIMEOUT_MS + 5 * PHONE_TIMEOUT_CHECK_MS;
 
 /**
  * The phone-facing HTTP(S) listener. Replies are strings, so fastify always sends
@@ -80,7 +86,7 @@ export function buildPhoneServer(options: PhoneServerOptions): FastifyInstance {
     bodyLimit: PHONE_BODY_LIMIT,
     keepAliveTimeout: options.keepAliveTimeoutMs,
     requestTimeout: PHONE_REQUEST_TIMEOUT_MS,
-    connectionTimeout: PHONE_REQUEST_TIMEOUT_MS,
+    connectionTimeout: PHONE_SOCKET_IDLE_TIMEOUT_MS,
     maxRequestsPerSocket: 0,
     return503OnClosing: true,
     // Phones append `contact-me?device-id=…` to dcmp-url (which ends in `/`); one that writes

@@ -81,10 +81,28 @@ export class Settings {
    * rule; nothing is written then. Returns the new settings.
    */
   update(patch: SettingsPatch): SettingsData {
+    const current = this.get();
+    const settings = this.resolve(patch, current);
+    const changed = Object.fromEntries(
+      Object.entries(settings).filter(([key, value]) => !isDeepStrictEqual(value, current[key as keyof SettingsData])),
+    ) as Partial<SettingsData>;
+    // One set() call: one file write and one change event, however many fields changed.
+    if (Object.keys(changed).length > 0) this.#store.set(changed);
+    return settings;
+  }
+
+  /**
+   * The settings `update(patch)` would save, validated the same way, without saving them: what
+   * must be tried first (binding listeners) is tried on this, and saved only if it worked.
+   */
+  preview(patch: SettingsPatch): SettingsData {
+    return this.resolve(patch, this.get());
+  }
+
+  private resolve(patch: SettingsPatch, current: SettingsData): SettingsData {
     if (!isPlainObject(patch)) {
       throw new SettingsValidationError([{ field: '', rule: 'type', message: 'a settings change must be an object' }]);
     }
-    const current = this.get();
     const next: Record<string, unknown> = { ...current };
     for (const [key, value] of Object.entries(patch)) {
       if (value === undefined) continue;
@@ -94,13 +112,7 @@ export class Settings {
     normalizeAdoption(next);
     const issues = validateSettings(next);
     if (issues.length > 0) throw new SettingsValidationError(issues);
-    const settings = next as SettingsData;
-    const changed = Object.fromEntries(
-      Object.entries(settings).filter(([key, value]) => !isDeepStrictEqual(value, current[key as keyof SettingsData])),
-    ) as Partial<SettingsData>;
-    // One set() call: one file write and one change event, however many fields changed.
-    if (Object.keys(changed).length > 0) this.#store.set(changed);
-    return settings;
+    return next as SettingsData;
   }
 
   /** Called after every change made through this store; returns the unsubscribe function. */
