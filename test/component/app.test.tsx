@@ -168,6 +168,30 @@ describe('app shell', () => {
     );
   });
 
+  it('shows where the listeners really are, a start on the defaults and the environment override', async () => {
+    const failed = {
+      address: '192.168.1.2',
+      port: 18080,
+      protocol: 'http' as const,
+      listening: false,
+      error: 'cannot listen on 192.168.1.2:18080 (HTTP): port 18080 is already in use by another program (EADDRINUSE)',
+    };
+    renderApp({
+      'app.info': () => ({
+        ...APP_INFO,
+        phonePort: 18500,
+        listenerFallback: { failed },
+        overrides: { phonePort: 18500, bindAddresses: null },
+      }),
+    });
+    fireEvent.click(screen.getByTestId('nav-settings'));
+    const alert = await screen.findByTestId('settings-listener-fallback');
+    expect(alert.textContent).toContain('Started on the default addresses and ports');
+    expect(alert.textContent).toContain(failed.error);
+    expect(screen.getByTestId('settings-listeners').textContent).toContain('0.0.0.0:18443');
+    expect(screen.getByText(/FIELDSTAGE_PHONE_PORT\) sets the port to 18500/)).toBeTruthy();
+  });
+
   it('saves settings and switches the language at once', async () => {
     const { api } = renderApp();
     fireEvent.click(screen.getByTestId('nav-settings'));

@@ -295,6 +295,15 @@ export const de: Record<MessageKey, string> = {
   'settings.off': 'aus',
   'settings.bindAddresses': 'Empfangen auf',
   'settings.bindAddressesHint': 'Keine Auswahl bedeutet alle Adressen.',
+  'settings.listenersNow': 'Jetzt empfangsbereit',
+  'settings.noListeners': 'Kein Telefon-Listener läuft.',
+  'settings.phonePortOverridden':
+    'Die Umgebung (FIELDSTAGE_PHONE_PORT) setzt den Port auf {port}; diese Einstellung gilt, sobald sie nicht gesetzt ist.',
+  'settings.bindOverridden':
+    'Die Umgebung (FIELDSTAGE_BIND) setzt die Adressen auf {addresses}; diese Einstellung gilt, sobald sie nicht gesetzt ist.',
+  'settings.listenerFallbackTitle': 'Mit den Standard-Adressen und -Ports gestartet',
+  'settings.listenerFallback':
+    'Die gespeicherten Listener-Einstellungen ließen sich beim Start nicht verwenden: {error}. Die Telefone werden stattdessen auf den Standardwerten bedient; die gespeicherten Werte stehen unten. Korrigieren und speichern.',
   'settings.legacyTls': 'Alte TLS-Versionen erlauben',
   'settings.legacyTlsHint': 'Nur für alte Firmware ohne TLS 1.2.',
   'settings.sendSolicited': 'Besetzte Telefone um Rückruf bitten (send-solicited)',

@@ -293,6 +293,15 @@ export const en = {
   'settings.off': 'off',
   'settings.bindAddresses': 'Listen on',
   'settings.bindAddressesHint': 'None ticked means all addresses.',
+  'settings.listenersNow': 'Listening now',
+  'settings.noListeners': 'No phone listener is running.',
+  'settings.phonePortOverridden':
+    'The environment (FIELDSTAGE_PHONE_PORT) sets the port to {port}; this setting applies once it is not set.',
+  'settings.bindOverridden':
+    'The environment (FIELDSTAGE_BIND) sets the addresses to {addresses}; this setting applies once it is not set.',
+  'settings.listenerFallbackTitle': 'Started on the default addresses and ports',
+  'settings.listenerFallback':
+    'The saved listener settings could not be used at start: {error}. Phones are served on the defaults instead; the saved values are kept below. Correct them and save.',
   'settings.legacyTls': 'Allow old TLS versions',
   'settings.legacyTlsHint': 'Only for old firmware that cannot do TLS 1.2.',
   'settings.sendSolicited': 'Ask busy phones to call back (send-solicited)',

@@ -1,4 +1,5 @@
 import { Button, Card, Checkbox, Group, NumberInput, SegmentedControl, Stack, Switch, Text, Textarea, Title } from '@mantine/core';
+import { ListenerStatusList } from './ListenerStatusList.js';
 import { useState } from 'react';
 import type { SettingsView } from '../../../../shared/model.js';
 import { useAsyncAction } from '../../hooks/useAsyncAction.js';
@@ -43,6 +44,8 @@ export function ConnectionSettingsForm({ settings }: { settings: SettingsView })
   const interfaces = useAppStore((state) => state.interfaces);
   const updateSettings = useAppStore((state) => state.updateSettings);
   const notify = useAppStore((state) => state.notify);
+  const appInfo = useAppStore((state) => state.appInfo);
+  const loadAppInfo = useAppStore((state) => state.loadAppInfo);
   const [draft, setDraft] = useState(() => toDraft(settings));
   const patch = (change: Partial<Draft>) => setDraft((current) => ({ ...current, ...change }));
 
@@ -58,7 +61,11 @@ export function ConnectionSettingsForm({ settings }: { settings: SettingsView })
       adoption: { adoptAll: draft.adoptAll, macs: lines(draft.macs), prefixes: lines(draft.prefixes) },
     });
     notify({ tone: 'success', message: 'notice.settingsSaved' });
+    // The listeners may have moved: show where they really are now.
+    await loadAppInfo();
   });
+  const portOverride = appInfo?.overrides.phonePort ?? null;
+  const bindOverride = appInfo?.overrides.bindAddresses ?? null;
   const addresses = [...new Set([...interfaces.map((i) => i.address), ...draft.bindAddresses])];
 
   return (
@@ -74,6 +81,7 @@ export function ConnectionSettingsForm({ settings }: { settings: SettingsView })
             {t('settings.connection')}
           </Title>
           <Stack gap="sm">
+            {appInfo && <ListenerStatusList listeners={appInfo.listeners} />}
             <Group gap="md" align="flex-start">
               <NumberInput
                 label={t('settings.phonePort')}
@@ -84,6 +92,9 @@ export function ConnectionSettingsForm({ settings }: { settings: SettingsView })
                 max={65535}
                 w={220}
                 data-testid="settings-phone-port"
+                {...(portOverride !== null
+                  ? { error: t('settings.phonePortOverridden', { port: appInfo?.phonePort ?? portOverride }) }
+                  : {})}
               />
               <NumberInput
                 label={t('settings.httpPort')}
@@ -101,6 +112,9 @@ export function ConnectionSettingsForm({ settings }: { settings: SettingsView })
               description={t('settings.bindAddressesHint')}
               value={draft.bindAddresses}
               onChange={(bindAddresses) => patch({ bindAddresses })}
+              {...(bindOverride !== null
+                ? { error: t('settings.bindOverridden', { addresses: bindOverride.join(', ') || '0.0.0.0' }) }
+                : {})}
             >
               <Group gap="md" mt={4}>
                 {addresses.map((address) => (

@@ -1,4 +1,4 @@
-import { Loader, Stack, Title } from '@mantine/core';
+import { Alert, Loader, Stack, Title } from '@mantine/core';
 import { useLoadOnMount } from '../../hooks/useLoadOnMount.js';
 import { useT } from '../../i18n/index.js';
 import { useAppStore } from '../../store/context.js';
@@ -11,11 +11,18 @@ export function SettingsScreen() {
   const settings = useAppStore((state) => state.settings);
   const loadSettings = useAppStore((state) => state.loadSettings);
   const loadInterfaces = useAppStore((state) => state.loadInterfaces);
-  useLoadOnMount(() => Promise.all([loadSettings(), loadInterfaces()]));
+  const loadAppInfo = useAppStore((state) => state.loadAppInfo);
+  const fallback = useAppStore((state) => state.appInfo?.listenerFallback ?? null);
+  useLoadOnMount(() => Promise.all([loadSettings(), loadInterfaces(), loadAppInfo()]));
 
   return (
     <Stack gap="md" maw={900}>
       <Title order={3}>{t('nav.settings')}</Title>
+      {fallback && (
+        <Alert color="orange" title={t('settings.listenerFallbackTitle')} data-testid="settings-listener-fallback">
+          {t('settings.listenerFallback', { error: fallback.failed.error ?? '' })}
+        </Alert>
+      )}
       <AppearanceCard />
       {settings ? (
         // Keyed by content: a save or a change from elsewhere restarts the draft from what is stored.
