@@ -3,11 +3,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PHONE_REQUEST_TIMEOUT_MS } from '../../electron/core/provisioning/phone-server.js';
 import { freePort, startTestCore, type TestCore } from '../support/core-harness.js';
 import { realStartUp } from '../support/hostile-inputs.js';
-import { dlsSummary, httpsRequest, slowClient, type SlowResult } from '../support/raw-client.js';
+import { dlsSummary, HostileSession, httpsRequest, rawExchange, slowClient, type SlowResult } from '../support/raw-client.js';
 
 /**
- * Listener settings that cannot lock the technician out, over real sockets. Addresses
- * 127.13.5.x–127.13.7.x belong to this file; 192.0.2.1 (TEST-NET-1) is used only as an address
+ * Listener settings that cannot lock the technician out, and HTTP-level refusals in the exchange
+ * log, over real sockets. Addresses 127.13.5.x–127.13.8.x belong to this file; 192.0.2.1 (TEST-NET-1) is used only as an address
  * to bind, which fails locally with EADDRNOTAVAIL: nothing is ever sent to it.
  */
 
@@ -131,7 +131,50 @@ describe('a request body that never ends', () => {
       const result = await slow;
       expect(result.closedAfterMs).not.toBeNull();
       expect(result.status).toBe(408);
+      const logged = listener.core.store.exchanges.list({ limit: 10 }).find((e) => e.peer === '127.13.7.9');
+      expect(logged).toMatchObject({ httpStatus: 408, mac: null, note: expect.stringMatching(/ERR_HTTP_REQUEST_TIMEOUT/) });
     },
     PHONE_REQUEST_TIMEOUT_MS + 30_000,
   );
+});
+
+describe('HTTP-level refusals in the exchange log', () => {
+  it('logs 413 and 400 with peer, status, reason and the bounded request; a refusal inside a flow names the phone', async () => {
+    core = await startTestCore();
+    const { store } = core.core;
+    const big = await httpsRequest({
+      port: core.port,
+      localAddress: '127.13.8.1',
+      path: '/DeploymentService/LoginService',
+      headers: { 'content-type': 'text/xml', cookie: 'other=1' },
+      body: Buffer.alloc(1_100_000, 0x41),
+    });
+    expect(big.ok && big.status).toBe(413);
+    const tooLarge = store.exchanges.list({ limit: 10 }).find((e) => e.peer === '127.13.8.1');
+    expect(tooLarge).toMatchObject({ httpStatus: 413, mac: null, note: expect.stringMatching(/413.*BODY_TOO_LARGE/) });
+    const stored = store.exchanges.get(tooLarge?.id ?? -1);
+    expect(stored?.requestXml).toContain('POST /DeploymentService/LoginService');
+    expect(stored?.requestXml).toContain('content-length: 1100000');
+    expect(stored?.requestXml).not.toContain('other=1');
+    expect(stored?.requestXml.length).toBeLessThanOrEqual(2048);
+
+    const broken = await rawExchange({ port: core.port, localAddress: '127.13.8.2', data: Buffer.from('NOT HTTP AT ALL\r\n\r\n') });
+    expect(broken.status).toBe(400);
+    const badHttp = store.exchanges.list({ limit: 10 }).find((e) => e.peer === '127.13.8.2');
+    expect(badHttp).toMatchObject({ httpStatus: 400, mac: null });
+    expect(store.exchanges.get(badHttp?.id ?? -1)?.requestXml).toBe('(request line not readable)');
+
+    const phone = new HostileSession(core.port, '127.13.8.3');
+    try {
+      const first = await phone.post(realStartUp('EEEE0001', '00:1A:E8:13:08:03'));
+      expect(first.ok && dlsSummary(first.body.toString()).action).toBe('ReadAllItems');
+      const refused = await phone.post(Buffer.alloc(1_100_000, 0x41));
+      expect(refused.ok && refused.status).toBe(413);
+    } finally {
+      phone.close();
+    }
+    const inFlow = store.exchanges.list({ mac: '00:1A:E8:13:08:03', limit: 10 });
+    expect(inFlow.map((e) => e.httpStatus)).toEqual([413, 200]);
+    expect(core.invalidSentMessages()).toEqual([]);
+  }, 30_000);
 });

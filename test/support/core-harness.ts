@@ -49,7 +49,11 @@ export async function startTestCore(
       if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
     invalidSentMessages() {
-      const sent = core.store.exchanges.list({ limit: 100_000 }).map((e) => core.store.exchanges.get(e.id)?.responseXml ?? '');
+      // HTTP-level refusals are logged too; only the 200 answers are DLSMessages.
+      const sent = core.store.exchanges
+        .list({ limit: 100_000 })
+        .filter((e) => e.httpStatus === 200)
+        .map((e) => core.store.exchanges.get(e.id)?.responseXml ?? '');
       return problemsOfSentMessages(sent);
     },
   };

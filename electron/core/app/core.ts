@@ -10,6 +10,7 @@ import { sendContactMe, type ContactMeRequest } from '../discovery/contact-me.js
 import { Egress, loopbackOnlyFromEnv } from '../egress/egress.js';
 import { listInterfaces } from '../discovery/interfaces.js';
 import { createCertificate, loadOrCreateCertificate, type ServerCertificate } from '../provisioning/certificate.js';
+import { recordRefusal } from '../provisioning/refusals.js';
 import { ProvisioningService } from '../provisioning/service.js';
 import { pollSettingsItems } from '../reach/polling.js';
 import { Reacher } from '../reach/reacher.js';
@@ -97,6 +98,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     handle: (req) => service.handle(req),
     poll: (deviceId, peer) => service.poll(deviceId, peer),
     log,
+    refused: async (refusal) => {
+      // The phone is known only if the refused request carried the cookie of its open flow.
+      const mac = service.flows.get(refusal.sessionId, now())?.flow.mac ?? null;
+      publisher.exchange(await recordRefusal(store, refusal, mac, now()));
+    },
   });
   const certDir = join(options.dataDir, 'tls');
   const httpPort = (): number => listeners.listening().find((b) => !b.secure)?.port ?? 0;

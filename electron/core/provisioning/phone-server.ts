@@ -1,5 +1,6 @@
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { HttpRefusal } from './refusals.js';
 import { phoneTlsOptions } from './tls-options.js';
 
 /** What the provisioning service needs to know about one phone POST. */
@@ -29,6 +30,8 @@ export interface PhoneServerHandlers {
   handle(req: PhoneRequest): Promise<PhoneResponse>;
   poll(deviceId: string, peer: string): PollResponse;
   log(level: 'info' | 'warn', message: string): void;
+  /** Puts an HTTP-level refusal into the exchange log; the refusal is sent once this settles. */
+  refused(refusal: HttpRefusal): Promise<void>;
 }
 
 export interface PhoneServerOptions {
@@ -94,14 +97,32 @@ export function buildPhoneServer(options: PhoneServerOptions): FastifyInstance {
     routerOptions: { ignoreDuplicateSlashes: true },
     // Broken HTTP (bad headers, oversized headers, slow clients): a defined 400/408 and a log line.
     clientErrorHandler: (err: NodeJS.ErrnoException, socket: import('node:net').Socket) => {
-      options.handlers.log('warn', `${socket.remoteAddress ?? '?'}: bad HTTP (${err.code ?? err.message})`);
-      const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
-      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
-      else socket.destroy();
+      const peer = socket.remoteAddress ?? '?';
+      options.handlers.log('warn', `${peer}: bad HTTP (${err.code ?? err.message})`);
+      if (!socket.writable) {
+        socket.destroy();
+        return;
+      }
+      const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+      const refusal = {
+        peer,
+        status: timeout ? 408 : 400,
+        reason: err.code ?? err.message,
+        method: null,
+        path: null,
+        headers: null,
+        sessionId: null,
+      };
+      void refuse(options.handlers, refusal).then(() => {
+        const line = timeout ? '408 Request Timeout' : '400 Bad Request';
+        if (socket.writable) socket.end(`HTTP/1.1 ${line}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+        else socket.destroy();
+      });
     },
     // A URL the router cannot decode (`/%zz`): the same small 400 and log line as other refusals.
-    frameworkErrors: (error: { code?: string; message: string }, req: FastifyRequest, reply: FastifyReply) => {
+    frameworkErrors: async (error: { code?: string; message: string }, req: FastifyRequest, reply: FastifyReply) => {
       options.handlers.log('warn', `${req.ip}: ${req.method} ${req.url.slice(0, 200)} rejected with 400 (${error.code ?? error.message})`);
+      await refuse(options.handlers, refusalOf(req, 400, error.code ?? error.message));
       return reply.code(400).type('text/plain').send('Bad Request');
     },
     http: httpLimits,
@@ -115,9 +136,10 @@ export function buildPhoneServer(options: PhoneServerOptions): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
-  app.get('/dcmp/contact-me', (req: FastifyRequest<{ Querystring: Record<string, string> }>, reply) => {
+  app.get('/dcmp/contact-me', async (req: FastifyRequest<{ Querystring: Record<string, string> }>, reply) => {
     const deviceId = typeof req.query['device-id'] === 'string' ? req.query['device-id'] : '';
     const result = handlers.poll(deviceId, req.ip);
+    if (result.status === 400) await refuse(handlers, refusalOf(req, 400, 'poll with an invalid device-id'));
     return reply.code(result.status).type('text/plain').send('');
   });
 
@@ -145,9 +167,10 @@ export function buildPhoneServer(options: PhoneServerOptions): FastifyInstance {
   });
 
   // Every rejection gets a defined, small answer and a log line with the peer; nothing throws out.
-  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, req, reply) => {
+  app.setErrorHandler(async (error: { statusCode?: number; code?: string; message: string }, req, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     handlers.log('warn', `${req.ip}: ${req.method} ${req.url.slice(0, 200)} rejected with ${status} (${error.code ?? error.message})`);
+    if (status < 500) await refuse(handlers, refusalOf(req, status, error.code ?? error.message));
     return reply
       .code(status)
       .type('text/plain')
@@ -164,10 +187,51 @@ export function buildPhoneServer(options: PhoneServerOptions): FastifyInstance {
         'warn',
         `${req.socket.remoteAddress ?? '?'}: ${req.method ?? '?'} with Expect "${String(req.headers.expect).slice(0, 60)}" rejected with 417`,
       );
-      res.writeHead(417, { 'Content-Type': 'text/plain', 'Content-Length': '0', Connection: 'close' }).end();
+      const refusal = {
+        peer: req.socket.remoteAddress ?? '?',
+        status: 417,
+        reason: 'unsupported Expect',
+        method: req.method ?? null,
+        path: req.url ?? null,
+        headers: req.headers,
+        sessionId: null,
+      };
+      void refuse(handlers, refusal).then(() =>
+        res.writeHead(417, { 'Content-Type': 'text/plain', 'Content-Length': '0', Connection: 'close' }).end(),
+      );
     });
   });
   return app;
+}
+
+function refusalOf(req: FastifyRequest, status: number, reason: string): HttpRefusal {
+  return {
+    peer: req.ip,
+    status,
+    reason,
+    method: req.method,
+    path: req.url,
+    headers: req.headers,
+    sessionId: sessionIdOf(cookieValue(req.headers.cookie, SESSION_COOKIE)),
+  };
+}
+
+/** A refusal is answered even when logging it failed; the failure is a log line of its own. */
+async function refuse(handlers: PhoneServerHandlers, refusal: HttpRefusal): Promise<void> {
+  try {
+    await handlers.refused(refusal);
+  } catch (error) {
+    handlers.log('warn', `${refusal.peer}: the HTTP ${refusal.status} refusal could not be logged (${String(error)})`);
+  }
+}
+
+/** The cookie plugin may not have run yet when a request is refused: read the header directly. */
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
 }
 
 /** Session ids are ours (hex); anything else a client sends is ignored rather than trusted. */
