@@ -18,7 +18,7 @@ import Conf from 'conf';
 import { createCore, type Core, type LogLevel } from '../electron/core/app/core.js';
 import { PHONE_LISTEN_BACKLOG } from '../electron/core/app/phone-listeners.js';
 import { sendContactMe, type ContactMeRequest } from '../electron/core/discovery/contact-me.js';
-import { checkJobRequest } from '../electron/core/jobs/job-requests.js';
+import { checkJobRequest } from '../electron/core/jobs/registry.js';
 import { createCertificate } from '../electron/core/provisioning/certificate.js';
 import { phoneTlsOptions } from '../electron/core/provisioning/tls-options.js';
 import { settingsStoreOptions, type SettingsData } from '../electron/core/settings/settings.js';

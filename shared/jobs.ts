@@ -21,11 +21,34 @@ export type JobState = (typeof JOB_STATES)[number];
 
 export const FINAL_JOB_STATES: readonly JobState[] = ['done', 'failed', 'cancelled'];
 
+/** Where a kind is carried out: over WPI, over the phone's web interface (WBM), or on the laptop. */
+export type JobExecution = 'wpi' | 'wbm' | 'local';
+
+/** What both processes need to know about a kind; its behaviour lives in electron/core/jobs/kinds/. */
+export interface JobKindFacts {
+  /** Changes the phone: never sent to a quarantined phone, nor while it is in a call. */
+  writes: boolean;
+  /** The phone reboots after it: always the last step of an interaction. */
+  reboots: boolean;
+  execution: JobExecution;
+}
+
+/** One line per kind; the core's registry and the renderer both read this table. */
+export const JOB_KIND_FACTS = {
+  'read-all': { writes: false, reboots: false, execution: 'wpi' },
+  'read-items': { writes: false, reboots: false, execution: 'wpi' },
+  'write-items': { writes: true, reboots: false, execution: 'wpi' },
+  restart: { writes: true, reboots: true, execution: 'wpi' },
+  'factory-reset': { writes: true, reboots: true, execution: 'wpi' },
+  'file-deployment': { writes: true, reboots: false, execution: 'wpi' },
+  'software-deployment': { writes: true, reboots: true, execution: 'wpi' },
+} as const satisfies Record<JobKind, JobKindFacts>;
+
 /** Kinds that change the phone: never sent to a quarantined phone. */
-export const WRITING_JOB_KINDS: readonly JobKind[] = ['write-items', 'restart', 'factory-reset', 'file-deployment', 'software-deployment'];
+export const WRITING_JOB_KINDS: readonly JobKind[] = JOB_KINDS.filter((k) => JOB_KIND_FACTS[k].writes);
 
 /** Kinds after which the phone reboots: always the last step of an interaction. */
-export const REBOOTING_JOB_KINDS: readonly JobKind[] = ['restart', 'factory-reset', 'software-deployment'];
+export const REBOOTING_JOB_KINDS: readonly JobKind[] = JOB_KINDS.filter((k) => JOB_KIND_FACTS[k].reboots);
 
 /** Result for one item of a job, in the phone's words (`accepted` or an Item status). */
 export interface ItemResult {

@@ -40,6 +40,8 @@ export interface JobView {
   /** Secret values masked. */
   items: WpiItem[];
   results: ItemResult[];
+  /** Things the job did not manage that did not make it fail; empty mostly. */
+  warnings: string[];
   reason: string | null;
   /** While the job waits for its phone: when the next contact-me to wake it is due; null = none planned. */
   nextContactAt: number | null;

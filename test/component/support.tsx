@@ -87,6 +87,7 @@ export function jobView(overrides: Partial<JobView> = {}): JobView {
     state: 'queued',
     items: [],
     results: [],
+    warnings: [],
     reason: null,
     nextContactAt: null,
     attempts: 0,

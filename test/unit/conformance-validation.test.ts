@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildServiceMessage, unsendableReason } from '../../electron/core/wpi/build.js';
-import { checkJobRequest, JobRequestError } from '../../electron/core/jobs/job-requests.js';
+import { JobRequestError } from '../../electron/core/jobs/job-requests.js';
+import { checkJobRequest } from '../../electron/core/jobs/registry.js';
 import { MAX_MESSAGE_BYTES, type WpiItem } from '../../shared/protocol.js';
 import { MAX_VALUE_BYTES, validateItem, validateItems } from '../../shared/validation.js';
 import { problemsOfSentMessages } from '../support/xmllint.js';

@@ -121,6 +121,16 @@ describe('phones', () => {
     store.close();
   });
 
+  it('keeps the stored maxItems when a contact announces none (-1)', () => {
+    const store = openStore();
+    store.phones.upsertContact(contact({ maxItems: 10 }), 'adopted');
+    store.phones.upsertContact(contact({ maxItems: -1, at: 2 }), 'adopted');
+    expect(store.phones.get(MAC)?.maxItems).toBe(10);
+    store.phones.upsertContact(contact({ maxItems: 4, at: 3 }), 'adopted');
+    expect(store.phones.get(MAC)?.maxItems).toBe(4);
+    store.close();
+  });
+
   it('sets adoption and inventory completeness, lists and deletes', () => {
     const store = openStore();
     store.phones.upsertContact(contact(), 'quarantined');

@@ -1,5 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { READ_ONLY_JOB_KINDS } from '../../electron/core/jobs/registry.js';
+import { applyEffects } from '../../electron/core/provisioning/apply-effects.js';
+import { createKeyFileSecretBox, openDatabase, Store, type JobRecord } from '../../electron/core/store/index.js';
 import { buildServiceMessage } from '../../electron/core/wpi/build.js';
 import {
   DEFAULT_POLICY,
@@ -129,29 +134,29 @@ const reply = (
 
 // ───────────────────────────── a minimal adapter around the engine ─────────────────────────────
 
+/** A job as the assertions read it: the store's record, `awaiting` undefined when it awaits nothing. */
 interface Job {
   id: string;
   kind: JobKind;
   items: WpiItem[];
   state: JobState;
   awaiting?: 'start-up' | 'status';
-  expectVersion?: string;
-  results?: ItemResult[];
-  reason?: string;
-  notBefore?: number;
+  results: ItemResult[];
+  warnings: string[];
+  reason: string | null;
 }
 
 /**
- * Mirrors what electron/core/provisioning/service.ts does around the engine: one phone's stored
- * context, effects applied after each message, busy jobs backed off for reply-to contexts, the
- * session (flow) kept between messages. Each call asserts the engine's universal invariants.
+ * What electron/core/provisioning/service.ts does around the engine, over a real (in-memory)
+ * store: the phone's context loaded before each message, the decision's effects applied by the
+ * service's own applyEffects, the session (flow) kept between messages. Each call asserts the
+ * engine's universal invariants.
  */
 class Dls {
-  jobs: Job[] = [];
-  inventory = new Map<string, WpiItem>();
-  inventoryComplete = false;
+  readonly store = new Store(openDatabase(':memory:'), { secrets: createKeyFileSecretBox(path.join(keyDir(), 'secret.key')) });
+  /** Set to pretend the stored record holds this software version (undefined: none stored). */
   storedSoftwareVersion: string | undefined;
-  mayWrite = true;
+  readonly mayWrite: boolean;
   policy: EnginePolicy = DEFAULT_POLICY;
   flow: FlowState | null = null;
   warnings: string[] = [];
@@ -160,38 +165,61 @@ class Dls {
   log: Array<{ message: PhoneMessage; decision: Decision }> = [];
 
   constructor(init: { known?: boolean; version?: string; mayWrite?: boolean; policy?: EnginePolicy } = {}) {
+    this.mayWrite = init.mayWrite ?? true;
     if (init.known) {
-      this.inventoryComplete = true;
       this.storedSoftwareVersion = init.version ?? V3R3;
-      for (const item of FIXTURE_ITEMS) this.inventory.set(key(item), item);
+      this.store.transaction(() => {
+        this.store.phones.upsertContact(
+          { mac: MAC, softwareVersion: this.storedSoftwareVersion ?? null, maxItems: -1, lastReason: 'start-up', at: this.now },
+          this.adoption(),
+        );
+        this.store.inventory.replace(MAC, FIXTURE_ITEMS, this.now);
+        this.store.phones.markInventoryComplete(MAC, true);
+      });
     }
-    if (init.mayWrite !== undefined) this.mayWrite = init.mayWrite;
     if (init.policy) this.policy = init.policy;
   }
 
-  add(kind: JobKind, items: WpiItem[] = [], id = `job-${this.jobs.length + 1}`): string {
-    this.jobs.push({ id, kind, items, state: 'queued' });
-    return id;
+  private adoption(): 'adopted' | 'quarantined' {
+    return this.mayWrite ? 'adopted' : 'quarantined';
+  }
+
+  get inventoryComplete(): boolean {
+    return this.store.phones.get(MAC)?.inventoryComplete ?? false;
+  }
+
+  get inventory(): Map<string, WpiItem> {
+    return new Map(this.store.inventory.list(MAC).map((i) => [key(i), { ...itemRefOf(i), value: i.value }]));
+  }
+
+  get jobs(): Job[] {
+    return this.store.jobs.listForPhone(MAC).reverse().map(asJob);
+  }
+
+  add(kind: JobKind, items: WpiItem[] = []): string {
+    return this.store.jobs.create(MAC, kind, items, this.now).id;
   }
 
   job(id: string): Job {
-    const job = this.jobs.find((j) => j.id === id);
+    const job = this.store.jobs.get(id, { reveal: true });
     if (!job) throw new Error(`no job ${id}`);
-    return job;
+    return asJob(job);
   }
 
   context(reason: Reason): PhoneContext {
+    const { store } = this;
     const ignoreBackoff = reason !== 'reply-to';
+    const refs = store.jobs.runnableRefsFor(MAC, ignoreBackoff ? Number.MAX_SAFE_INTEGER : this.now);
     return {
       inventoryComplete: this.inventoryComplete,
       ...(this.storedSoftwareVersion ? { storedSoftwareVersion: this.storedSoftwareVersion } : {}),
       mayWrite: this.mayWrite,
-      jobs: this.jobs
-        .filter((j) => (j.state === 'queued' || j.state === 'waiting-busy') && (ignoreBackoff || (j.notBefore ?? 0) <= this.now))
-        .map((j) => ({ id: j.id, kind: j.kind, items: j.items })),
-      awaited: this.jobs
-        .filter((j) => j.state === 'running' && j.awaiting)
-        .map((j) => ({ id: j.id, kind: j.kind, ...(j.expectVersion ? { expectVersion: j.expectVersion } : {}) })),
+      jobs: refs
+        .filter((j) => this.mayWrite || READ_ONLY_JOB_KINDS.includes(j.kind))
+        .map((j) => ({ id: j.id, kind: j.kind, items: store.jobs.itemsForSending(j.id) })),
+      awaited: store.jobs
+        .awaitedFor(MAC)
+        .map((j) => ({ id: j.id, kind: j.kind, items: j.items, ...(j.expectVersion ? { expectVersion: j.expectVersion } : {}) })),
     };
   }
 
@@ -200,7 +228,7 @@ class Dls {
     const message = typeof body === 'string' ? parsePhoneMessage(body) : body;
     const sameSession = message.reason === 'reply-to' || opts.sameSession === true;
     const flowIn = sameSession ? this.flow : null;
-    if (!sameSession && this.flow?.step) this.requeueRunning();
+    if (!sameSession && this.flow?.step) this.store.jobs.requeueRunningFor(MAC, 'new interaction', this.now);
     const decision = handleMessage({ message, flow: flowIn, mac: MAC, phone: this.context(message.reason), policy: this.policy });
 
     // Invariants of every decision.
@@ -211,53 +239,47 @@ class Dls {
     expect(decision.effects.filter((e) => e.type === 'job-running').length).toBeLessThanOrEqual(1);
     SENT.push(buildServiceMessage(decision.reply));
 
-    this.apply(decision.effects);
+    const applied = this.store.transaction(() =>
+      applyEffects(decision.effects, {
+        store: this.store,
+        at: this.now,
+        peer: '127.0.0.1',
+        serverAddress: '127.0.0.1',
+        phone: MAC,
+        adoptionFor: () => this.adoption(),
+        busyRetryMs: 60_000,
+      }),
+    );
+    this.warnings.push(...applied.warnings);
+    const version = decision.effects.flatMap((e) => (e.type === 'contact' ? e.items : [])).find((i) => i.name === 'software-version');
+    if (version && !version.status) this.storedSoftwareVersion = version.value;
     this.flow = decision.flow;
     this.log.push({ message, decision });
     this.now += 1000;
     return decision;
   }
+}
 
-  private requeueRunning(): void {
-    for (const j of this.jobs) if (j.state === 'running' && !j.awaiting) j.state = 'queued';
-  }
+function asJob(job: JobRecord): Job {
+  return {
+    id: job.id,
+    kind: job.kind,
+    items: job.items,
+    state: job.state,
+    ...(job.awaiting ? { awaiting: job.awaiting } : {}),
+    results: job.results,
+    warnings: job.warnings,
+    reason: job.reason,
+  };
+}
 
-  private apply(effects: Effect[]): void {
-    for (const e of effects) {
-      switch (e.type) {
-        case 'contact': {
-          const v = e.items.find((i) => i.name === 'software-version' && !i.status)?.value;
-          if (v) this.storedSoftwareVersion = v;
-          break;
-        }
-        case 'inventory':
-          if (e.mode === 'replace') {
-            this.inventory.clear();
-            this.inventoryComplete = true;
-          }
-          for (const item of e.items) this.inventory.set(key(item), item);
-          break;
-        case 'job-running':
-          Object.assign(this.job(e.jobId), { state: 'running' });
-          break;
-        case 'job-awaiting':
-          Object.assign(this.job(e.jobId), { awaiting: e.expect, ...(e.expectVersion ? { expectVersion: e.expectVersion } : {}) });
-          break;
-        case 'job-busy':
-          Object.assign(this.job(e.jobId), { state: 'waiting-busy', awaiting: undefined, notBefore: this.now + 60_000 });
-          break;
-        case 'job-done':
-          Object.assign(this.job(e.jobId), { state: 'done', awaiting: undefined, results: e.results });
-          break;
-        case 'job-failed':
-          Object.assign(this.job(e.jobId), { state: 'failed', awaiting: undefined, results: e.results, reason: e.reason });
-          break;
-        case 'warning':
-          this.warnings.push(e.message);
-          break;
-      }
-    }
-  }
+const itemRefOf = (i: { name: string; index?: number }): { name: string; index?: number } =>
+  i.index === undefined ? { name: i.name } : { name: i.name, index: i.index };
+
+let keyDirectory: string | undefined;
+function keyDir(): string {
+  keyDirectory ??= mkdtempSync(path.join(tmpdir(), 'fieldstage-engine-'));
+  return keyDirectory;
 }
 
 const key = (i: { name: string; index?: number }): string => `${i.name}#${i.index ?? ''}`;
@@ -1256,10 +1278,9 @@ describe('file deployment (§9.10)', () => {
     expect(dls.warnings.join()).toMatch(/without a file deployment/);
   });
 
-  it('multi-file deployment answered by reply-to accepted: done, then verified with ReadAllItems', () => {
-    const dls = new Dls({ known: true });
+  describe('multi-file deployment: the phone reports nothing (p. 55), so the job reads back and compares', () => {
     const items: WpiItem[] = [
-      { name: 'file-https-base-url', value: 'https://10.0.0.5:18443/files/' },
+      { name: 'file-https-base-url', value: 'https://127.0.0.1:18443/files/' },
       { name: 'file-name', index: 1, value: 'logo.png' },
       { name: 'file-type', index: 1, value: 'LOGO' },
       { name: 'file-action', index: 1, value: 'deploy' },
@@ -1267,12 +1288,55 @@ describe('file deployment (§9.10)', () => {
       { name: 'file-type', index: 2, value: 'RINGTONE' },
       { name: 'file-action', index: 2, value: 'delete' },
     ];
-    const id = dls.add('file-deployment', items);
-    expect(dls.receive(first('solicited')).reply).toMatchObject({ action: 'FileDeployment', items });
-    const d = dls.receive(reply('FileDeployment', 'accepted', []));
-    expect(d.reply.action).toBe('ReadAllItems');
-    expect(dls.job(id).state).toBe('done');
-    expect(dls.receive(reply('ReadAllItems', 'accepted', FIXTURE_ITEMS)).reply.action).toBe('CleanUp');
+    const record = (index: number, name: string, type: string, status: string): WpiItem[] => [
+      { name: 'file-deployment-name', index, value: name },
+      { name: 'file-deployment-type', index, value: type },
+      { name: 'file-deployment-status', index, value: status },
+    ];
+    const deploy = (): { dls: Dls; id: string } => {
+      const dls = new Dls({ known: true });
+      const id = dls.add('file-deployment', items);
+      expect(dls.receive(first('solicited')).reply).toMatchObject({ action: 'FileDeployment', items });
+      // Accepted is not done: the same interaction reads the inventory back.
+      expect(dls.receive(reply('FileDeployment', 'accepted', [])).reply.action).toBe('ReadAllItems');
+      expect(dls.job(id).state).toBe('running');
+      return { dls, id };
+    };
+
+    it('done when the deployed file is stored ok and the deleted one is gone', () => {
+      const { dls, id } = deploy();
+      const d = dls.receive(
+        reply('ReadAllItems', 'accepted', [
+          ...FIXTURE_ITEMS,
+          ...record(1, 'ring.wav', 'RINGTONE', 'ok'),
+          ...record(2, 'logo.png', 'LOGO', 'ok'),
+        ]),
+      );
+      expect(d.reply.action).toBe('CleanUp');
+      expect(dls.job(id)).toMatchObject({
+        state: 'done',
+        results: [
+          { name: 'file-name', index: 1, value: 'logo.png', status: 'accepted' },
+          { name: 'file-name', index: 2, value: 'old.wav', status: 'accepted' },
+        ],
+      });
+      expect(dls.inventory.get('file-deployment-name#2')?.value).toBe('logo.png');
+    });
+
+    it('failed, naming the files, when the phone has not stored one or still holds a deleted one', () => {
+      const { dls, id } = deploy();
+      dls.receive(
+        reply('ReadAllItems', 'accepted', [
+          ...FIXTURE_ITEMS,
+          ...record(1, 'old.wav', 'RINGTONE', 'ok'),
+          ...record(2, 'logo.png', 'LOGO', 'failed'),
+        ]),
+      );
+      const job = dls.job(id);
+      expect(job.state).toBe('failed');
+      expect(job.reason).toContain('2 of 2 files');
+      expect(job.results.map((r) => r.status)).toEqual(['phone reports failed', 'still on the phone']);
+    });
   });
 
   it('FileDeployment refused with reply-to failed: job failed', () => {
@@ -1596,5 +1660,6 @@ describe('bounded interactions and nonces', () => {
     }
     // The generator really produced the interesting cases.
     for (const [what, count] of Object.entries(seen)) expect(count, what).toBeGreaterThanOrEqual(5);
-  });
+    // 200 interactions over real (in-memory) stores: more than the default budget on a loaded machine.
+  }, 120_000);
 });

@@ -19,6 +19,12 @@ function status(fileName: string, outcome: 'ok' | 'failed'): PhoneMessage {
   };
 }
 
+/** A single-file deployment as stored: the file named by the last segment of its URL (p. 53). */
+const fileItems = (name: string) => [
+  { name: 'file-type', value: 'RINGTONE' },
+  { name: 'file-https-base-url', value: `https://127.0.0.1:18443/files/${encodeURIComponent(name)}` },
+];
+
 const phone = (awaited: PhoneContext['awaited']): PhoneContext => ({ inventoryComplete: true, mayWrite: true, jobs: [], awaited });
 
 describe('file deployment status reports', () => {
@@ -28,8 +34,8 @@ describe('file deployment status reports', () => {
       flow: null,
       mac: MAC,
       phone: phone([
-        { id: 'j1', kind: 'file-deployment', fileName: 'ring1.wav' },
-        { id: 'j2', kind: 'file-deployment', fileName: 'ring2.wav' },
+        { id: 'j1', kind: 'file-deployment', items: fileItems('ring1.wav') },
+        { id: 'j2', kind: 'file-deployment', items: fileItems('ring2.wav') },
       ]),
     });
     const settled = decision.effects.filter((e) => e.type === 'job-done' || e.type === 'job-failed');
@@ -43,7 +49,7 @@ describe('file deployment status reports', () => {
       message: status('ring1.wav', 'failed'),
       flow: null,
       mac: MAC,
-      phone: phone([{ id: 'j1', kind: 'file-deployment', fileName: 'ring1.wav' }]),
+      phone: phone([{ id: 'j1', kind: 'file-deployment', items: fileItems('ring1.wav') }]),
     });
     const failed = decision.effects.find((e) => e.type === 'job-failed');
     expect(failed).toMatchObject({ jobId: 'j1', reason: 'phone reports file deployment failed' });

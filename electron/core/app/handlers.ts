@@ -6,7 +6,7 @@ import { certificateHandlers, type CertificateHandlerContext } from '../certific
 import { buildOption43, dhcpSnippets, Option43Error } from '../discovery/dhcp-option43.js';
 import { normalizeMac } from '../discovery/fingerprint.js';
 import { listInterfaces } from '../discovery/interfaces.js';
-import { checkJobRequest } from '../jobs/job-requests.js';
+import { checkJobRequest } from '../jobs/registry.js';
 import { checkCallWork, MAX_JOB_LIST_CHARS } from '../limits/call-work.js';
 import { POLL_INTERVAL_RANGE } from '../reach/polling.js';
 import type { ContactOutcome } from '../reach/reacher.js';

@@ -76,6 +76,7 @@ export function jobView(job: JobRecord): JobView {
     state: job.state,
     items: job.items.map((i) => (isSecretItem(i.name) ? { ...i, value: SECRET_MASK } : i)),
     results: job.results.map((r) => (isSecretItem(r.name) && r.value !== undefined ? { ...r, value: SECRET_MASK } : r)),
+    warnings: job.warnings,
     reason: job.reason,
     nextContactAt: job.nextContactAt,
     attempts: job.attempts,

@@ -1,15 +1,16 @@
-import type { JobState } from '../../../shared/jobs.js';
 import type { ExchangeSummary } from '../../../shared/model.js';
 import { DCMP_URL_ITEM, type PhoneMessage, type WpiItem } from '../../../shared/protocol.js';
 import type { JobRef, Store } from '../store/index.js';
 import type { PhoneAdoption } from '../store/types.js';
 import { normalizeMac } from '../discovery/fingerprint.js';
 import { buildServiceMessage } from '../wpi/build.js';
-import { handleMessage, rejectMessage, type Decision, type EngineJob, type EnginePolicy, type PhoneContext } from '../wpi/engine.js';
+import { FLOW_LIMITS, handleMessage, rejectMessage, type Decision, type EnginePolicy, type PhoneContext } from '../wpi/engine.js';
+import type { RenderContext } from '../jobs/kind.js';
+import { READ_ONLY_JOB_KINDS, renderJobItems } from '../jobs/registry.js';
+import { applyEffects, type AppliedEffects } from './apply-effects.js';
 import { UnsendableItemError, WpiParseError } from '../wpi/errors.js';
 import { decodeBody, parsePhoneMessage } from '../wpi/parse.js';
 import { plainAddress } from '../reach/polling.js';
-import { boundItems, describeRefused, identityValue, MAX_ITEMS_PER_PHONE, withinItemBudget } from '../limits/phone-input.js';
 import { FlowRegistry } from './flows.js';
 import type { PhoneRequest, PhoneResponse, PollResponse } from './phone-server.js';
 
@@ -115,7 +116,7 @@ export class ProvisioningService {
     if (abandoned?.flow.step) this.requeueRunning(mac, 'the phone started a new interaction before answering', outbox);
 
     if (message.reason === 'start-up') this.resendPollSettings(mac, req.localAddress, outbox);
-    const context = this.contextFor(mac, message);
+    const context = this.contextFor(mac, message, open?.flow.tried ?? [], { localAddress: plainAddress(req.localAddress) });
     let decision = handleMessage({ message, flow: open?.flow ?? null, mac, phone: context, policy: this.deps.policy() });
     let reply: string;
     try {
@@ -206,30 +207,40 @@ export class ProvisioningService {
     outbox.add(() => notify.jobChanged(job.id));
   }
 
-  private contextFor(mac: string, message: PhoneMessage): PhoneContext {
+  /**
+   * Everything the engine may need for this message, loaded before it decides: the engine never
+   * reads the store. Items (secrets decrypted) are loaded and rendered only for the jobs it may
+   * still start in this interaction, at most as many as it can take steps.
+   */
+  private contextFor(mac: string, message: PhoneMessage, tried: readonly string[], render: RenderContext): PhoneContext {
     const { store } = this.deps;
     const phone = store.phones.get(mac);
     const adopted = phone ? phone.adoption === 'adopted' : this.deps.adoptionFor(mac) === 'adopted';
     const now = this.deps.now();
     // A phone answering a solicited contact or calling after a call ended gets its busy jobs again.
-    const jobs = this.runnableJobs(mac, adopted, now, message.reason !== 'reply-to');
-    const awaited = store.jobs.awaitedFor(mac).map((j) => {
-      const fileName = deployedFileName(j.items);
-      return { id: j.id, kind: j.kind, ...(j.expectVersion ? { expectVersion: j.expectVersion } : {}), ...(fileName ? { fileName } : {}) };
-    });
+    const jobs = this.runnableJobs(mac, adopted, now, message.reason !== 'reply-to')
+      .filter((j) => !tried.includes(j.id))
+      .slice(0, FLOW_LIMITS.maxSteps)
+      .map((j) => ({ id: j.id, kind: j.kind, items: renderJobItems(j.kind, store.jobs.itemsForSending(j.id), render) }));
+    const awaited = store.jobs.awaitedFor(mac).map((j) => ({
+      id: j.id,
+      kind: j.kind,
+      items: j.items,
+      ...(j.expectVersion ? { expectVersion: j.expectVersion } : {}),
+    }));
     return {
       inventoryComplete: phone?.inventoryComplete ?? false,
       ...(phone?.softwareVersion ? { storedSoftwareVersion: phone.softwareVersion } : {}),
+      ...(phone && phone.maxItems > 0 ? { maxItems: phone.maxItems } : {}),
       mayWrite: adopted,
-      // Revealed and decrypted only for the job the engine actually starts (it reads `items` of that one).
-      jobs: jobs.map((j) => engineJob(j.id, j.kind, () => store.jobs.itemsForSending(j.id))),
+      jobs,
       awaited,
     };
   }
 
   private runnableJobs(mac: string, adopted: boolean, now: number, ignoreBackoff = true): JobRef[] {
     const jobs = this.deps.store.jobs.runnableRefsFor(mac, ignoreBackoff ? Number.MAX_SAFE_INTEGER : now);
-    return adopted ? jobs : jobs.filter((j) => j.kind === 'read-all' || j.kind === 'read-items');
+    return adopted ? jobs : jobs.filter((j) => READ_ONLY_JOB_KINDS.includes(j.kind));
   }
 
   private unsendable(decision: Decision, error: UnsendableItemError, nonce: string, mac: string): Decision {
@@ -267,74 +278,18 @@ export class ProvisioningService {
   ): PhoneResponse {
     const { store, notify } = this.deps;
     const body = reply ?? buildServiceMessage(decision.reply);
-    const changedJobs = new Set<string>();
-    const warnings: string[] = [];
-    let phoneChanged = false;
-    let contactReason: string | null = null;
+    let applied: AppliedEffects = { changedJobs: new Set(), warnings: [], phoneChanged: false, contactReason: null };
     // Already inside the unit's savepoint: a throw here undoes all of the unit's writes.
     const exchange = ((): ExchangeSummary => {
-      for (const effect of decision.effects) {
-        switch (effect.type) {
-          case 'contact':
-            this.recordContact(
-              effect.mac,
-              effect.reason,
-              this.bounded(effect.mac, effect.items, warnings),
-              plainAddress(req.peer),
-              req.localAddress,
-              message?.maxItems ?? -1,
-            );
-            phoneChanged = true;
-            contactReason = effect.reason;
-            break;
-          case 'inventory':
-            if (effect.mode === 'replace') {
-              store.inventory.replace(effect.mac, this.inventoryBudget(effect.mac, effect.items, true, warnings), started);
-              store.phones.markInventoryComplete(effect.mac, true);
-            } else {
-              store.inventory.merge(effect.mac, this.inventoryBudget(effect.mac, effect.items, false, warnings), started);
-            }
-            phoneChanged = true;
-            break;
-          case 'job-running':
-            this.moveJob(effect.jobId, 'running', { startedAt: started, incrementAttempts: true }, changedJobs);
-            break;
-          case 'job-awaiting':
-            if (
-              store.jobs.update(effect.jobId, { awaiting: effect.expect, expectVersion: effect.expectVersion ?? null, updatedAt: started })
-            ) {
-              changedJobs.add(effect.jobId);
-            }
-            break;
-          case 'job-busy':
-            this.moveJob(
-              effect.jobId,
-              'waiting-busy',
-              { reason: 'waiting: phone in a call', notBefore: started + (this.deps.busyRetryMs ?? BUSY_RETRY_MS) },
-              changedJobs,
-            );
-            break;
-          case 'job-done':
-            this.moveJob(
-              effect.jobId,
-              'done',
-              { results: this.bounded(mac, effect.results, warnings), reason: null, finishedAt: started },
-              changedJobs,
-            );
-            break;
-          case 'job-failed':
-            this.moveJob(
-              effect.jobId,
-              'failed',
-              { results: this.bounded(mac, effect.results, warnings), reason: effect.reason, finishedAt: started },
-              changedJobs,
-            );
-            break;
-          case 'warning':
-            warnings.push(`${effect.mac ?? req.peer}: ${effect.message}`);
-            break;
-        }
-      }
+      applied = applyEffects(decision.effects, {
+        store,
+        at: started,
+        peer: plainAddress(req.peer),
+        serverAddress: plainAddress(req.localAddress),
+        phone: mac,
+        adoptionFor: this.deps.adoptionFor,
+        busyRetryMs: this.deps.busyRetryMs ?? BUSY_RETRY_MS,
+      });
       const summary = {
         mac: mac ?? decision.flow?.mac ?? null,
         peer: req.peer,
@@ -343,68 +298,20 @@ export class ProvisioningService {
         reason: message?.reason ?? null,
         action: decision.reply.action,
         httpStatus: 200,
-        note: note ?? (warnings.length ? warnings.join('; ') : null),
+        note: note ?? (applied.warnings.length ? applied.warnings.join('; ') : null),
       };
       return { ...summary, id: store.exchanges.append({ ...summary, requestXml: loggedBody(req.body), responseXml: body }) };
     })();
     const phoneMac = mac ?? decision.flow?.mac;
-    const reason: string | null = contactReason;
-    const changed = phoneChanged;
+    const { warnings, contactReason, phoneChanged, changedJobs } = applied;
     outbox.add(() => {
       for (const w of warnings) notify.log('warn', w);
-      if (reason && phoneMac) notify.phoneContacted(phoneMac, reason);
-      if (changed && phoneMac) notify.phoneChanged(phoneMac);
+      if (contactReason && phoneMac) notify.phoneContacted(phoneMac, contactReason);
+      if (phoneChanged && phoneMac) notify.phoneChanged(phoneMac);
       for (const id of changedJobs) notify.jobChanged(id);
       notify.exchangeLogged(exchange);
     });
     return { status: 200, body };
-  }
-
-  /** What a phone reported, without the values too long to store (refusals go to the unit's warnings). */
-  private bounded<T extends { name: string; index?: number; value?: string }>(
-    mac: string | null,
-    items: readonly T[],
-    warnings: string[],
-  ): T[] {
-    const { kept, refused } = boundItems(items);
-    if (refused.length) warnings.push(`${mac ?? 'unknown phone'}: ${describeRefused(refused)}`);
-    return kept;
-  }
-
-  /** The bounded items of an inventory report that fit the phone's item budget (MAX_ITEMS_PER_PHONE). */
-  private inventoryBudget(mac: string, items: readonly WpiItem[], replace: boolean, warnings: string[]): WpiItem[] {
-    const { inventory } = this.deps.store;
-    const { kept, dropped } = withinItemBudget(
-      this.bounded(mac, items, warnings),
-      replace ? 0 : inventory.count(mac),
-      (item) => !replace && inventory.get(mac, item.name, item.index) !== undefined,
-    );
-    if (dropped) warnings.push(`${mac}: ${dropped} item(s) not stored: a phone keeps at most ${MAX_ITEMS_PER_PHONE} items`);
-    return kept;
-  }
-
-  private recordContact(mac: string, reason: string, items: WpiItem[], peer: string, serverAddress: string, maxItems: number): void {
-    const value = (name: string): string | null => identityValue(items.find((i) => i.name === name && !i.status)?.value ?? null);
-    this.deps.store.phones.upsertContact(
-      {
-        mac,
-        model: value('device-type'),
-        softwareVersion: value('software-version'),
-        partNumber: value('part-number'),
-        e164: value('e164'),
-        ip: peer,
-        contactMeUri: value('contact-me-uri'),
-        serverAddress: plainAddress(serverAddress),
-        maxItems,
-        lastReason: reason,
-        at: this.deps.now(),
-      },
-      this.deps.adoptionFor(mac),
-    );
-  }
-
-  private moveJob(id: string, state: JobState, patch: Parameters<Store['jobs']['transition']>[2], changed: Set<string>): void {
-    if (this.deps.store.jobs.transition(id, state, { ...patch, updatedAt: this.deps.now() })) changed.add(id);
   }
 }
 
@@ -419,36 +326,6 @@ class Outbox {
 
   publish(): void {
     for (const publish of this.#pending) publish();
-  }
-}
-
-/** An EngineJob whose items are read (and secrets decrypted) on first use only. */
-function engineJob(id: string, kind: EngineJob['kind'], load: () => WpiItem[]): EngineJob {
-  let items: WpiItem[] | undefined;
-  return {
-    id,
-    kind,
-    get items(): WpiItem[] {
-      items ??= load();
-      return items;
-    },
-  };
-}
-
-/** `file-name`, or the last path segment of `file-https-base-url` (which holds the full URL, p. 53). */
-function deployedFileName(items: readonly WpiItem[]): string | undefined {
-  const name = items.find((i) => i.name === 'file-name')?.value;
-  if (name) return name;
-  const url = items.find((i) => i.name === 'file-https-base-url')?.value;
-  const last = url
-    ?.replace(/[?#].*$/, '')
-    .split('/')
-    .pop();
-  if (!last) return undefined;
-  try {
-    return decodeURIComponent(last);
-  } catch {
-    return last;
   }
 }
 

@@ -1,15 +1,10 @@
 import { WRITING_JOB_KINDS } from '../../../shared/jobs.js';
 import type { Store } from '../store/index.js';
-import type { JobRecord, PhoneRecord } from '../store/types.js';
+import type { PhoneRecord } from '../store/types.js';
+import { jobKind, WAKING_JOB_KINDS } from '../jobs/registry.js';
 import type { ContactMeThrottle } from '../discovery/contact-me-throttle.js';
 import type { ContactMeRequest, ContactMeResult } from '../discovery/contact-me.js';
 
-/** How long a sent Restart / firmware / file job may wait for the phone to report back. */
-export const AWAIT_TIMEOUTS_MS = {
-  'start-up': 10 * 60_000,
-  'software-start-up': 30 * 60_000,
-  status: 15 * 60_000,
-} as const;
 /** Contact-me requests in flight at once; phones' web servers are fragile (wpi-protocol.md §4.3). */
 export const CONTACT_ME_CONCURRENCY = 8;
 
@@ -77,7 +72,7 @@ export class Reacher {
 
   private async pass(): Promise<void> {
     this.settleOverdue();
-    const macs = this.deps.store.jobs.phonesWithRunnable(this.deps.now()).filter((mac) => !this.deps.inFlow(mac));
+    const macs = this.deps.store.jobs.phonesWithRunnable(this.deps.now(), WAKING_JOB_KINDS).filter((mac) => !this.deps.inFlow(mac));
     await this.contact(macs, false);
   }
 
@@ -204,23 +199,21 @@ export class Reacher {
   private settleOverdue(): void {
     const { store } = this.deps;
     const now = this.deps.now();
-    const overdue = store.jobs.awaiting().filter((job) => now - (job.startedAt ?? job.updatedAt) > timeoutFor(job));
+    // The kind says how long its report may take; a kind without one leaves the job to the technician.
+    const overdue = store.jobs.awaiting().flatMap((job) => {
+      const awaits = jobKind(job.kind).wpi?.awaits;
+      return awaits && now - (job.startedAt ?? job.updatedAt) > awaits.timeoutMs ? [{ job, awaits }] : [];
+    });
     if (!overdue.length) return;
     store.transaction(() => {
-      for (const job of overdue) {
-        const what = job.awaiting === 'status' ? 'report the file download' : 'come back after the restart';
+      for (const { job, awaits } of overdue) {
         store.jobs.transition(job.id, 'failed', {
-          reason: `phone did not ${what} within ${Math.round(timeoutFor(job) / 60_000)} minutes`,
+          reason: `phone did not ${awaits.overdue} within ${Math.round(awaits.timeoutMs / 60_000)} minutes`,
           finishedAt: now,
           updatedAt: now,
         });
       }
     });
-    for (const job of overdue) this.deps.jobChanged(job.id);
+    for (const { job } of overdue) this.deps.jobChanged(job.id);
   }
-}
-
-function timeoutFor(job: JobRecord): number {
-  if (job.awaiting === 'status') return AWAIT_TIMEOUTS_MS.status;
-  return job.kind === 'software-deployment' ? AWAIT_TIMEOUTS_MS['software-start-up'] : AWAIT_TIMEOUTS_MS['start-up'];
 }

@@ -113,6 +113,10 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX certificates_by_mac ON certificates (mac) WHERE mac IS NOT NULL;
   `,
+  // Warnings of a job: things the technician should know that did not make it fail.
+  `
+  ALTER TABLE jobs ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

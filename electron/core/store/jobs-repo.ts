@@ -56,6 +56,7 @@ interface JobRow {
   state: JobState;
   items: string;
   results: string;
+  warnings: string;
   reason: string | null;
   awaiting: JobRecord['awaiting'];
   expect_version: string | null;
@@ -68,12 +69,12 @@ interface JobRow {
   next_contact_at: number | null;
 }
 
-type WriteParams = Omit<JobRow, 'mac' | 'kind' | 'items' | 'created_at'>;
+type WriteParams = Omit<JobRow, 'mac' | 'kind' | 'items' | 'created_at' | 'warnings'>;
 
 /** A job named without its payload. */
 export type JobRef = Pick<JobRecord, 'id' | 'kind'>;
 
-const COLUMNS = `id, mac, kind, state, items, results, reason, awaiting, expect_version, attempts,
+const COLUMNS = `id, mac, kind, state, items, results, warnings, reason, awaiting, expect_version, attempts,
                  created_at, updated_at, started_at, finished_at, not_before, next_contact_at`;
 
 /**
@@ -97,13 +98,14 @@ export class JobsRepo {
   readonly #requeue;
   readonly #tally;
   readonly #deleteForPhone;
+  readonly #warn;
 
   constructor(db: Db, secrets: SecretBox) {
     this.#db = db;
     this.#secrets = secrets;
     this.#insert = db.prepare<JobRow>(`
       INSERT INTO jobs (${COLUMNS})
-      VALUES (@id, @mac, @kind, @state, @items, @results, @reason, @awaiting, @expect_version, @attempts,
+      VALUES (@id, @mac, @kind, @state, @items, @results, @warnings, @reason, @awaiting, @expect_version, @attempts,
               @created_at, @updated_at, @started_at, @finished_at, @not_before, @next_contact_at)`);
     this.#get = db.prepare<[string], JobRow>(`SELECT ${COLUMNS} FROM jobs WHERE id = ?`);
     this.#update = db.prepare<WriteParams>(`
@@ -134,9 +136,10 @@ export class JobsRepo {
     this.#allAwaiting = db.prepare<[], JobRow>(
       `SELECT ${COLUMNS} FROM jobs WHERE state = 'running' AND awaiting IS NOT NULL ORDER BY created_at, rowid`,
     );
-    this.#phonesWithRunnable = db.prepare<{ now: number; states: string }, { mac: string }>(`
+    this.#phonesWithRunnable = db.prepare<{ now: number; states: string; kinds: string }, { mac: string }>(`
       SELECT DISTINCT mac FROM jobs
-      WHERE state IN (SELECT value FROM json_each(@states)) AND (not_before IS NULL OR not_before <= @now)`);
+      WHERE state IN (SELECT value FROM json_each(@states)) AND (not_before IS NULL OR not_before <= @now)
+        AND kind IN (SELECT value FROM json_each(@kinds))`);
     this.#cancel = db.prepare<{ id: string; at: number; states: string }>(`
       UPDATE jobs SET state = 'cancelled', awaiting = NULL, next_contact_at = NULL, finished_at = @at, updated_at = @at
       WHERE id = @id AND state IN (SELECT value FROM json_each(@states))`);
@@ -150,6 +153,8 @@ export class JobsRepo {
         AND (@mac IS NULL OR mac = @mac) AND mac BETWEEN @from AND @to
       GROUP BY mac, state`);
     this.#deleteForPhone = db.prepare<[string]>('DELETE FROM jobs WHERE mac = ?');
+    this.#warn = db.prepare<{ id: string; message: string; at: number }>(`
+      UPDATE jobs SET warnings = json_insert(warnings, '$[#]', @message), updated_at = @at WHERE id = @id`);
   }
 
   /**
@@ -174,6 +179,7 @@ export class JobsRepo {
       state: 'queued',
       items: JSON.stringify(this.#seal(items)),
       results: '[]',
+      warnings: '[]',
       reason: null,
       awaiting: null,
       expect_version: null,
@@ -246,9 +252,9 @@ export class JobsRepo {
     return this.#allAwaiting.all().map((row) => this.#toRecord(row, false));
   }
 
-  /** Phones that have work whose back-off has passed at `now`: the ones to wake. */
-  phonesWithRunnable(now: number): string[] {
-    return this.#phonesWithRunnable.all({ now, states: RUNNABLE_STATES_JSON }).map((r) => r.mac);
+  /** Phones that have work of one of `kinds` whose back-off has passed at `now`: the ones to wake. */
+  phonesWithRunnable(now: number, kinds: readonly JobKind[]): string[] {
+    return this.#phonesWithRunnable.all({ now, states: RUNNABLE_STATES_JSON, kinds: JSON.stringify(kinds) }).map((r) => r.mac);
   }
 
   /**
@@ -286,6 +292,11 @@ export class JobsRepo {
   /** `update` with the new state spelled out; same guard and bookkeeping. */
   transition(id: string, state: JobState, patch: JobTransitionPatch = {}): boolean {
     return this.update(id, { ...patch, state });
+  }
+
+  /** Adds a warning to the job (whatever its state): something it did that did not make it fail. */
+  warn(id: string, message: string, at: number = Date.now()): boolean {
+    return this.#warn.run({ id, message, at }).changes > 0;
   }
 
   /** Cancels a job that has not started (queued or waiting); false for running, final or unknown jobs. */
@@ -332,6 +343,7 @@ export class JobsRepo {
       state: row.state,
       items: this.#open<WpiItem>(row.items, reveal),
       results: this.#open<ItemResult>(row.results, reveal),
+      warnings: JSON.parse(row.warnings) as string[],
       reason: row.reason,
       awaiting: row.awaiting,
       expectVersion: row.expect_version,

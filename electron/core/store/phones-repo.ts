@@ -91,7 +91,8 @@ export class PhonesRepo {
         ip               = coalesce(excluded.ip, ip),
         contact_me_uri   = coalesce(excluded.contact_me_uri, contact_me_uri),
         server_address   = coalesce(excluded.server_address, server_address),
-        max_items        = excluded.max_items,
+        -- A contact that announces no limit (-1) leaves the one announced earlier (p. 33 has none).
+        max_items        = CASE WHEN excluded.max_items > 0 THEN excluded.max_items ELSE max_items END,
         last_contact     = excluded.last_contact,
         last_reason      = excluded.last_reason`);
     this.#setAdoption = db.prepare<[PhoneAdoption, string]>('UPDATE phones SET adoption = ? WHERE mac = ?');

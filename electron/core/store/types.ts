@@ -41,6 +41,8 @@ export interface JobRecord {
   state: JobState;
   items: WpiItem[];
   results: ItemResult[];
+  /** What the technician should know although the job did not fail (e.g. an assumed item refused). */
+  warnings: string[];
   reason: string | null;
   /** What a sent job waits for before it is settled. */
   awaiting: 'start-up' | 'status' | null;

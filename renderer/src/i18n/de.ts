@@ -275,6 +275,7 @@ export const de: Record<MessageKey, string> = {
   'jobs.state': 'Zustand',
   'jobs.reason': 'Grund',
   'jobs.nextContact': 'nächster Kontaktversuch (contact-me) um {time}',
+  'jobs.warnings': 'Warnungen: {list}',
   'jobs.attempts': 'Versuche',
   'jobs.created': 'Erstellt',
   'jobs.finished': 'Beendet',

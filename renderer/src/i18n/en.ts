@@ -273,6 +273,7 @@ export const en = {
   'jobs.state': 'State',
   'jobs.reason': 'Reason',
   'jobs.nextContact': 'next contact-me at {time}',
+  'jobs.warnings': 'Warnings: {list}',
   'jobs.attempts': 'Attempts',
   'jobs.created': 'Created',
   'jobs.finished': 'Finished',

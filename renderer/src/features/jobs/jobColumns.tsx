@@ -6,6 +6,7 @@ import { JobStateBadge } from '../../components/badges.js';
 import type { Language, Translate } from '../../i18n/index.js';
 import { formatDateTime } from '../../lib/format.js';
 import { jobReasonText } from '../../lib/jobReason.js';
+import { jobKindLabel } from './kinds.js';
 
 /** Jobs that have not reached the phone yet (or wait for a call to end) can still be called off. */
 const CANCELLABLE_STATES: readonly JobState[] = ['queued', 'waiting-for-phone', 'waiting-busy'];
@@ -35,7 +36,7 @@ export function jobColumns(t: Translate, language: Language, phones: Record<stri
         );
       },
     }),
-    column.accessor('kind', { header: t('jobs.kind'), size: 150, cell: (info) => t(`jobKind.${info.getValue()}`) }),
+    column.accessor('kind', { header: t('jobs.kind'), size: 150, cell: (info) => jobKindLabel(t, info.getValue()) }),
     column.accessor('state', {
       header: t('jobs.state'),
       size: 150,
@@ -45,8 +46,15 @@ export function jobColumns(t: Translate, language: Language, phones: Record<stri
       id: 'reason',
       header: t('jobs.reason'),
       // Rendered here, not in the accessor: accessor values are cached per row, across languages.
+      // Warnings (e.g. an assumed item the phone refused) show even when the job is done.
       cell: ({ row }) => {
-        const text = jobReasonText(row.original, t, language);
+        const { warnings } = row.original;
+        const text = [
+          jobReasonText(row.original, t, language),
+          ...(warnings.length ? [t('jobs.warnings', { list: warnings.join('; ') })] : []),
+        ]
+          .filter(Boolean)
+          .join(' · ');
         return <span title={text}>{text}</span>;
       },
     }),

@@ -6,6 +6,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { useAsyncAction } from '../../hooks/useAsyncAction.js';
 import { useT } from '../../i18n/index.js';
 import { useAppStore } from '../../store/context.js';
+import { JOB_KIND_UI, jobKindLabel, mayQueueFor } from '../jobs/kinds.js';
 
 type Dialog = 'restart' | 'factory-reset' | 'forget' | null;
 
@@ -35,7 +36,7 @@ export function ActionsTab({ phone }: { phone: PhoneSummary }) {
 
   const queueJob = async (kind: JobKind) => {
     await createJobs([phone.mac], kind);
-    notify({ tone: 'success', message: 'notice.jobQueued', params: { kind: t(`jobKind.${kind}`), mac: phone.mac } });
+    notify({ tone: 'success', message: 'notice.jobQueued', params: { kind: jobKindLabel(t, kind), mac: phone.mac } });
     setDialog(null);
   };
   const refresh = useAsyncAction(() => queueJob('read-all'));
@@ -95,12 +96,23 @@ export function ActionsTab({ phone }: { phone: PhoneSummary }) {
         </Group>
       </ActionRow>
       <ActionRow title={t('actions.restart')} description={t('actions.restartDescription')}>
-        <Button variant="default" color="red" disabled={quarantined} onClick={() => setDialog('restart')} data-testid="action-restart">
+        <Button
+          variant="default"
+          color="red"
+          disabled={!mayQueueFor('restart', quarantined)}
+          onClick={() => setDialog('restart')}
+          data-testid="action-restart"
+        >
           {t('actions.restart')}
         </Button>
       </ActionRow>
       <ActionRow title={t('actions.factoryReset')} description={t('actions.factoryResetDescription')}>
-        <Button color="red" disabled={quarantined} onClick={() => setDialog('factory-reset')} data-testid="action-factory-reset">
+        <Button
+          color="red"
+          disabled={!mayQueueFor('factory-reset', quarantined)}
+          onClick={() => setDialog('factory-reset')}
+          data-testid="action-factory-reset"
+        >
           {t('actions.factoryReset')}
         </Button>
       </ActionRow>
@@ -110,28 +122,23 @@ export function ActionsTab({ phone }: { phone: PhoneSummary }) {
         </Button>
       </ActionRow>
 
-      <ConfirmDialog
-        opened={dialog === 'restart'}
-        title={t('actions.restartTitle')}
-        message={t('actions.restartOneMessage', { mac: phone.mac })}
-        confirmLabel={t('actions.restart')}
-        danger
-        busy={confirmed.busy}
-        onConfirm={() => void confirmed.run('restart')}
-        onClose={() => setDialog(null)}
-      />
-      <ConfirmDialog
-        opened={dialog === 'factory-reset'}
-        title={t('actions.factoryResetTitle')}
-        message={t('actions.factoryResetMessage', { mac: phone.mac, number: phone.e164 ?? '—' })}
-        typedLabel={t('actions.factoryResetTypeLabel')}
-        requireTyped={resetPhrases}
-        confirmLabel={t('actions.factoryReset')}
-        danger
-        busy={confirmed.busy}
-        onConfirm={() => void confirmed.run('factory-reset')}
-        onClose={() => setDialog(null)}
-      />
+      {(['restart', 'factory-reset'] as const).map((kind) => {
+        const confirmation = JOB_KIND_UI[kind].confirmation;
+        return (
+          <ConfirmDialog
+            key={kind}
+            opened={dialog === kind}
+            title={t(confirmation.title)}
+            message={t(confirmation.one, { mac: phone.mac, number: phone.e164 ?? '—' })}
+            {...(confirmation.typed ? { typedLabel: t('actions.factoryResetTypeLabel'), requireTyped: resetPhrases } : {})}
+            confirmLabel={t(confirmation.confirmLabel)}
+            danger
+            busy={confirmed.busy}
+            onConfirm={() => void confirmed.run(kind)}
+            onClose={() => setDialog(null)}
+          />
+        );
+      })}
       <ConfirmDialog
         opened={dialog === 'forget'}
         title={t('actions.forgetTitle')}

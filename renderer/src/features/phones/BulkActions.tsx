@@ -4,6 +4,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { useAsyncAction } from '../../hooks/useAsyncAction.js';
 import { useT } from '../../i18n/index.js';
 import { useAppStore } from '../../store/context.js';
+import { JOB_KIND_UI } from '../jobs/kinds.js';
 
 /** What can be done to many phones at once; restart asks first because calls drop. */
 export function BulkActions({ macs, onDone }: { macs: string[]; onDone(): void }) {
@@ -37,6 +38,7 @@ export function BulkActions({ macs, onDone }: { macs: string[]; onDone(): void }
   });
 
   const none = macs.length === 0;
+  const restartConfirmation = JOB_KIND_UI.restart.confirmation;
   return (
     <Group gap="xs">
       <Text size="sm" c="dimmed" data-testid="selected-count">
@@ -67,9 +69,9 @@ export function BulkActions({ macs, onDone }: { macs: string[]; onDone(): void }
       </Button>
       <ConfirmDialog
         opened={confirmRestart}
-        title={t('actions.restartTitle')}
-        message={t('actions.restartManyMessage', { count: macs.length })}
-        confirmLabel={t('actions.restart')}
+        title={t(restartConfirmation.title)}
+        message={t(restartConfirmation.many, { count: macs.length })}
+        confirmLabel={t(restartConfirmation.confirmLabel)}
         danger
         busy={restart.busy}
         onConfirm={() => void restart.run()}

@@ -1,0 +1,133 @@
+import type { JobState } from '../../../shared/jobs.js';
+import type { WpiItem } from '../../../shared/protocol.js';
+import { boundItems, describeRefused, identityValue, MAX_ITEMS_PER_PHONE, withinItemBudget } from '../limits/phone-input.js';
+import type { Store } from '../store/index.js';
+import type { PhoneAdoption } from '../store/types.js';
+import type { Effect } from '../wpi/effects.js';
+
+/** What the effects of one decision need besides the store. */
+export interface EffectsContext {
+  store: Store;
+  /** When the phone's request arrived: the time of every change it causes. */
+  at: number;
+  /** The phone's address (plain, without port) and ours as it reached us. */
+  peer: string;
+  serverAddress: string;
+  /** The phone the request is from, once identified (for log lines). */
+  phone: string | null;
+  /** Adoption for a phone seen for the first time (rules: adopt all, MAC list, prefixes). */
+  adoptionFor: (mac: string) => PhoneAdoption;
+  /** Back-off before a busy-refused job is tried again. */
+  busyRetryMs: number;
+}
+
+/** What the effects changed, for the notifications sent after the commit. */
+export interface AppliedEffects {
+  changedJobs: Set<string>;
+  /** Log lines, each prefixed with the phone (or the peer address when unidentified). */
+  warnings: string[];
+  phoneChanged: boolean;
+  /** The phone's ReasonForContact when this decision opened an interaction. */
+  contactReason: string | null;
+}
+
+/**
+ * Writes a decision's effects (wpi/engine.ts) to the store. The caller runs it inside the unit
+ * (savepoint) that also logs the exchange: a throw here undoes every write of the decision.
+ */
+export function applyEffects(effects: readonly Effect[], ctx: EffectsContext): AppliedEffects {
+  const { store, at } = ctx;
+  const applied: AppliedEffects = { changedJobs: new Set(), warnings: [], phoneChanged: false, contactReason: null };
+  const move = (id: string, state: JobState, patch: Parameters<Store['jobs']['transition']>[2]): void => {
+    if (store.jobs.transition(id, state, { ...patch, updatedAt: at })) applied.changedJobs.add(id);
+  };
+  for (const effect of effects) {
+    switch (effect.type) {
+      case 'contact':
+        recordContact(ctx, effect.mac, effect.reason, bounded(ctx.phone, effect.items, applied.warnings), effect.maxItems ?? -1);
+        applied.phoneChanged = true;
+        applied.contactReason = effect.reason;
+        break;
+      case 'inventory':
+        if (effect.mode === 'replace') {
+          store.inventory.replace(effect.mac, inventoryBudget(store, effect.mac, effect.items, true, applied.warnings), at);
+          store.phones.markInventoryComplete(effect.mac, true);
+        } else {
+          store.inventory.merge(effect.mac, inventoryBudget(store, effect.mac, effect.items, false, applied.warnings), at);
+        }
+        applied.phoneChanged = true;
+        break;
+      case 'job-running':
+        move(effect.jobId, 'running', { startedAt: at, incrementAttempts: true });
+        break;
+      case 'job-awaiting':
+        if (store.jobs.update(effect.jobId, { awaiting: effect.expect, expectVersion: effect.expectVersion ?? null, updatedAt: at })) {
+          applied.changedJobs.add(effect.jobId);
+        }
+        break;
+      case 'job-busy':
+        move(effect.jobId, 'waiting-busy', { reason: 'waiting: phone in a call', notBefore: at + ctx.busyRetryMs });
+        break;
+      case 'job-done':
+        move(effect.jobId, 'done', { results: bounded(ctx.phone, effect.results, applied.warnings), reason: null, finishedAt: at });
+        break;
+      case 'job-failed':
+        move(effect.jobId, 'failed', {
+          results: bounded(ctx.phone, effect.results, applied.warnings),
+          reason: effect.reason,
+          finishedAt: at,
+        });
+        break;
+      case 'job-warning':
+        if (store.jobs.warn(effect.jobId, effect.message, at)) applied.changedJobs.add(effect.jobId);
+        break;
+      case 'warning':
+        applied.warnings.push(`${effect.mac ?? ctx.peer}: ${effect.message}`);
+        break;
+    }
+  }
+  return applied;
+}
+
+function recordContact(ctx: EffectsContext, mac: string, reason: string, items: WpiItem[], maxItems: number): void {
+  const value = (name: string): string | null => identityValue(items.find((i) => i.name === name && !i.status)?.value ?? null);
+  ctx.store.phones.upsertContact(
+    {
+      mac,
+      model: value('device-type'),
+      softwareVersion: value('software-version'),
+      partNumber: value('part-number'),
+      e164: value('e164'),
+      ip: ctx.peer,
+      contactMeUri: value('contact-me-uri'),
+      serverAddress: ctx.serverAddress,
+      maxItems,
+      lastReason: reason,
+      at: ctx.at,
+    },
+    ctx.adoptionFor(mac),
+  );
+}
+
+/** What a phone reported, without the values too long to store (refusals go to the warnings). */
+function bounded<T extends { name: string; index?: number; value?: string }>(
+  mac: string | null,
+  items: readonly T[],
+  warnings: string[],
+): T[] {
+  const { kept, refused } = boundItems(items);
+  if (refused.length) warnings.push(`${mac ?? 'unknown phone'}: ${describeRefused(refused)}`);
+  return kept;
+}
+
+/** The bounded items of an inventory report that fit the phone's item budget (MAX_ITEMS_PER_PHONE). */
+function inventoryBudget(store: Store, mac: string, items: readonly WpiItem[], replace: boolean, warnings: string[]): WpiItem[] {
+  const { inventory } = store;
+  const { kept, dropped } = withinItemBudget(
+    bounded(mac, items, warnings),
+    replace ? 0 : inventory.count(mac),
+    (item) => !replace && inventory.get(mac, item.name, item.index) !== undefined,
+  );
+  if (dropped) warnings.push(`${mac}: ${dropped} item(s) not stored: a phone keeps at most ${MAX_ITEMS_PER_PHONE} items`);
+  return kept;
+}
