@@ -227,7 +227,8 @@ describe('ProvisioningService on group commit', () => {
     // The ReadAllItems answer replaces the inventory and starts the write job (WriteItems) …
     const answer = service.handle(request(readAll, session));
     // … and, in memory, moves the flow on at once, while the unit waits for its COMMIT.
-    expect(service.flows.forMac(MAC)?.flow.step?.kind).toBe('write');
+    const step = service.flows.forMac(MAC)?.flow.step;
+    expect(step?.kind === 'job' && step.job.action).toBe('WriteItems');
     await expect(Promise.all([answer, poison(setup)])).rejects.toThrow(/FOREIGN KEY/);
     await answer.catch(() => undefined);
 
