@@ -11,7 +11,7 @@ import { CertificateError, type CertificateErrorCode } from '../../electron/core
 import { CertificateLibrary, LOCAL_CA_NAME } from '../../electron/core/certificates/library.js';
 import { organise } from '../../electron/core/certificates/organise.js';
 import { buildPhonePkcs12, PHONE_PKCS12_PASSWORD } from '../../electron/core/certificates/pkcs12.js';
-import { MAX_CERTIFICATE_FILE_BYTES, readCertificateFile } from '../../electron/core/certificates/read.js';
+import { MAX_CERTIFICATE_FILE_BYTES, MAX_PKCS12_ITERATIONS, readCertificateFile } from '../../electron/core/certificates/read.js';
 import { Store, createKeyFileSecretBox } from '../../electron/core/store/index.js';
 import { makeOpensslFiles, type OpensslFiles } from '../support/openssl-files.js';
 
@@ -79,6 +79,26 @@ describe('readCertificateFile: PKCS#12 in every flavour (research-notes §2.4)',
     expect(keyMatches(bundle, bundle.certificates[0] as X509Certificate)).toBe(true);
     expect(certificateDetails(bundle.certificates[0] as X509Certificate)).toMatchObject({ keyType: 'ec', curve: 'prime256v1' });
   });
+
+  it('refuses a file asking for more key-derivation rounds than MAX_PKCS12_ITERATIONS before deriving anything', () => {
+    const rounds = String(MAX_PKCS12_ITERATIONS + 1);
+    const slow = (name: string, ...extra: string[]): Buffer => {
+      execFileSync(
+        'openssl',
+        ['pkcs12', '-export', '-in', 'leaf.pem', '-inkey', 'leaf.key', '-passout', 'pass:secret', '-out', name, ...extra],
+        {
+          cwd: files.dir,
+          stdio: 'ignore',
+        },
+      );
+      return files.read(name);
+    };
+    // MAC with one round, the key bag with too many: only the bag check can catch it.
+    const bag = slow('slow-bag.p12', '-iter', rounds, '-nomaciter');
+    expect(() => readCertificateFile(bag, 'secret')).toThrow(`asks for ${rounds} key-derivation rounds`);
+    const mac = slow('slow-mac.p12', '-maciter', '-iter', '1000');
+    expect(refusal(() => readCertificateFile(mac, 'secret'))).toBe('none');
+  }, 30_000);
 
   it('refuses broken files with a clear error', () => {
     const p12 = files.read('modern.p12');

@@ -114,6 +114,7 @@ function readPkcs7(der: Buffer): X509Certificate[] {
 
 function readPkcs12(top: forge.asn1.Asn1, password: string | undefined): ReadBundle {
   checkMacIterations(top);
+  checkBagIterations(top);
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
     // forge checks the MAC with the password ('' for "no password"; MAC-less files need none).
@@ -160,8 +161,51 @@ function bagKey(bag: forge.pkcs12.Bag): KeyObject {
 function checkMacIterations(top: forge.asn1.Asn1): void {
   const macData = (top.value as forge.asn1.Asn1[])[2];
   const iterations = Array.isArray(macData?.value) ? macData.value[2] : undefined;
-  if (!iterations || typeof iterations.value !== 'string') return;
-  const count = iterations.value.length > 4 ? Infinity : forge.util.createBuffer(iterations.value).getInt(iterations.value.length * 8);
+  if (iterations) checkRounds(iterations);
+}
+
+/** PKCS#12 PBE (1.2.840.113549.1.12.1.*), PBES2 and PBKDF2: their parameters hold the iteration counts. */
+const PBE_OID = /^1\.2\.840\.113549\.1\.(12\.1\.\d+|5\.1[23])$/;
+/** Containers nest DER in OCTET STRINGs (authSafe → SafeContents → bags); deeper than this is no real file. */
+const MAX_NESTING = 8;
+
+/**
+ * Every key-derivation parameter visible without a password (the MAC's, and those of the key and
+ * certificate bags' algorithms) is checked before forge derives anything: a MAC-less file could
+ * otherwise ask for billions of PBKDF2 rounds.
+ */
+function checkBagIterations(node: forge.asn1.Asn1, nesting = 0): void {
+  if (Array.isArray(node.value)) {
+    const [first] = node.value;
+    if (first?.type === forge.asn1.Type.OID && typeof first.value === 'string' && PBE_OID.test(forge.asn1.derToOid(first.value))) {
+      checkIntegers(node, 0);
+    }
+    for (const child of node.value) checkBagIterations(child, nesting);
+    return;
+  }
+  if (universal(node, forge.asn1.Type.OCTETSTRING) && typeof node.value === 'string' && nesting < MAX_NESTING) {
+    let inner: forge.asn1.Asn1;
+    try {
+      inner = fromDer(node.value, true);
+    } catch {
+      return; // plain bytes (salts, ciphertext), not nested DER
+    }
+    checkBagIterations(inner, nesting + 1);
+  }
+}
+
+function checkIntegers(node: forge.asn1.Asn1, depth: number): void {
+  if (universal(node, forge.asn1.Type.INTEGER)) checkRounds(node);
+  if (Array.isArray(node.value) && depth < 4) for (const child of node.value) checkIntegers(child, depth + 1);
+}
+
+function universal(node: forge.asn1.Asn1, type: number): boolean {
+  return node.tagClass === forge.asn1.Class.UNIVERSAL && node.type === type;
+}
+
+function checkRounds(integer: forge.asn1.Asn1): void {
+  if (typeof integer.value !== 'string') return;
+  const count = integer.value.length > 4 ? Infinity : forge.util.createBuffer(integer.value).getInt(integer.value.length * 8);
   if (count > MAX_PKCS12_ITERATIONS) {
     throw new CertificateError('unreadable', `the PKCS#12 file asks for ${count} key-derivation rounds (at most ${MAX_PKCS12_ITERATIONS})`);
   }
