@@ -166,6 +166,38 @@ describe('jobs', () => {
     expect(store.jobs.list({ states: ['done', 'failed'], limit: 5 }).map((j) => j.id)).toEqual([c]);
     expect(store.jobs.list({ limit: 1 }).map((j) => j.id)).toEqual([c]);
     expect(store.jobs.list({ states: [] })).toEqual([]);
+    expect(store.jobs.list({ mac: OTHER }).map((j) => j.id)).toEqual([b]);
+    expect(store.jobs.list({ mac: MAC, states: ['queued'] }).map((j) => j.id)).toEqual([a]);
+    store.close();
+  });
+
+  it('stops listing before the payloads pass maxChars, but always returns the newest job', () => {
+    const { store } = setup();
+    const items = [{ name: 'sntp-addr', value: 'x'.repeat(1000) }];
+    const ids = [1, 2, 3].map((at) => store.jobs.create(MAC, 'write-items', items, at).id);
+    expect(store.jobs.list({ maxChars: 2500 }).map((j) => j.id)).toEqual([ids[2], ids[1]]);
+    expect(store.jobs.list({ maxChars: 10 }).map((j) => j.id)).toEqual([ids[2]]);
+    store.close();
+  });
+
+  it('counts open and recently failed jobs per phone and state without reading payloads', () => {
+    const { store } = setup();
+    store.jobs.create(MAC, 'read-all', [], 1000);
+    store.jobs.create(MAC, 'read-all', [], 1000);
+    jobIn(store, 'done', 1000);
+    const failed = jobIn(store, 'failed', 5000);
+    store.jobs.create(OTHER, 'restart', [], 1000);
+    const tally = (since: number, mac: string | null) =>
+      store.jobs.tallyByPhone(since, mac).sort((x, y) => (x.mac + x.state).localeCompare(y.mac + y.state));
+    expect(tally(0, MAC)).toEqual([
+      { mac: MAC, state: 'failed', count: 1 },
+      { mac: MAC, state: 'queued', count: 2 },
+    ]);
+    expect(store.jobs.get(failed)?.state).toBe('failed');
+    expect(tally(Number.MAX_SAFE_INTEGER, null)).toEqual([
+      { mac: OTHER, state: 'queued', count: 1 },
+      { mac: MAC, state: 'queued', count: 2 },
+    ]);
     store.close();
   });
 

@@ -23,6 +23,8 @@ export type JobPatch = Partial<
 export type JobTransitionPatch = Omit<JobPatch, 'state'>;
 
 export interface JobListQuery {
+  /** Only this phone's jobs. */
+  mac?: string;
   states?: readonly JobState[];
   /** Newest first; default 1000. */
   limit?: number;
@@ -116,9 +118,9 @@ export class JobsRepo {
       WHERE id = @id`);
     this.#forPhone = db.prepare<[string], JobRow>(`SELECT ${COLUMNS} FROM jobs WHERE mac = ? ORDER BY created_at DESC, rowid DESC`);
     // One statement for any state filter: the states travel as a JSON array (NULL = all).
-    this.#list = db.prepare<{ states: string | null; limit: number }, JobRow>(`
+    this.#list = db.prepare<{ mac: string | null; states: string | null; limit: number }, JobRow>(`
       SELECT ${COLUMNS} FROM jobs
-      WHERE @states IS NULL OR state IN (SELECT value FROM json_each(@states))
+      WHERE (@mac IS NULL OR mac = @mac) AND (@states IS NULL OR state IN (SELECT value FROM json_each(@states)))
       ORDER BY created_at DESC, rowid DESC LIMIT @limit`);
     this.#runnable = db.prepare<{ mac: string; now: number; states: string }, JobRow>(`
       SELECT ${COLUMNS} FROM jobs
@@ -211,7 +213,7 @@ export class JobsRepo {
     const jobs: JobRecord[] = [];
     let chars = 0;
     // Row by row, so a size budget stops reading before the payloads pile up in memory.
-    for (const row of this.#list.iterate({ states, limit: query.limit ?? 1000 })) {
+    for (const row of this.#list.iterate({ mac: query.mac ?? null, states, limit: query.limit ?? 1000 })) {
       chars += row.items.length + row.results.length;
       if (query.maxChars !== undefined && chars > query.maxChars && jobs.length > 0) break;
       jobs.push(this.#toRecord(row, false));
