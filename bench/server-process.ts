@@ -111,6 +111,7 @@ async function startCore(): Promise<number> {
     mode: 'browser',
     bindAddresses: ['127.0.0.1'],
     phonePort: 0,
+    filePort: 0,
     ...(contactMePort ? { contactMePort } : {}),
     // The real sender, timed, and refusing anything off loopback.
     sendContactMe: (request: ContactMeRequest) => {

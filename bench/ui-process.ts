@@ -197,6 +197,7 @@ async function run({ phones: count, loads, rendererDir: dir, cpuProfile }: UiRun
     mode: 'browser',
     bindAddresses: ['127.0.0.1'],
     phonePort: 0,
+    filePort: 0,
     log: () => undefined,
     // The stored phones have made-up LAN addresses: never send them anything, and do not let the
     // reacher push events into the page while it is being measured.

@@ -11,11 +11,12 @@ import { startUiApi } from './core/ui-api/server.js';
  * Browser mode: the same core in plain Node, the renderer served on loopback behind a
  * per-start token. Prints `READY <url>` once phones can call in and the UI can be opened.
  * FIELDSTAGE_DATA picks the data folder (default ~/.local/share/fieldstage);
- * FIELDSTAGE_PHONE_PORT / FIELDSTAGE_BIND override the settings for demos and tests.
+ * FIELDSTAGE_PHONE_PORT / FIELDSTAGE_FILE_PORT / FIELDSTAGE_BIND override the settings for demos and tests.
  */
 const here = fileURLToPath(new URL('.', import.meta.url));
 const dataDir = resolve(process.env.FIELDSTAGE_DATA ?? join(homedir(), '.local', 'share', 'fieldstage'));
 const phonePort = process.env.FIELDSTAGE_PHONE_PORT ? Number(process.env.FIELDSTAGE_PHONE_PORT) : undefined;
+const filePort = process.env.FIELDSTAGE_FILE_PORT ? Number(process.env.FIELDSTAGE_FILE_PORT) : undefined;
 const bind = process.env.FIELDSTAGE_BIND ? process.env.FIELDSTAGE_BIND.split(',') : undefined;
 const contactMePort = process.env.FIELDSTAGE_CONTACT_ME_PORT ? Number(process.env.FIELDSTAGE_CONTACT_ME_PORT) : undefined;
 
@@ -27,11 +28,17 @@ async function main(): Promise<void> {
     secretBox: createKeyFileSecretBox(join(dataDir, 'secret.key')),
     mode: 'browser',
     ...(phonePort !== undefined ? { phonePort } : {}),
+    ...(filePort !== undefined ? { filePort } : {}),
     ...(bind ? { bindAddresses: bind } : {}),
     ...(contactMePort !== undefined ? { contactMePort } : {}),
   });
   await core.start();
-  const ui = await startUiApi({ handlers: core.handlers, events: core.events, rendererDir: join(here, '..', 'dist', 'renderer') });
+  const ui = await startUiApi({
+    handlers: core.handlers,
+    events: core.events,
+    rendererDir: join(here, '..', 'dist', 'renderer'),
+    upload: (body, name, kind) => core.upload(body, name, kind),
+  });
   const info = core.info();
   console.log(`Fieldstage ${info.version} (browser mode), data in ${dataDir}`);
   console.log(

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import type { CertificateView } from './certificates.js';
 import { JOB_KINDS, JOB_STATES } from './jobs.js';
+import { FILE_KINDS } from './model.js';
 import type {
   AppInfo,
   DhcpHelp,
   ExchangeSummary,
   ExchangeView,
+  FileView,
   ItemView,
   JobView,
   NetworkInterfaceView,
@@ -77,6 +79,7 @@ export const API_REQUESTS = {
     quarantine: z.object({ maxPhones: z.number().int(), expireDays: z.number().int() }).partial().optional(),
     language: z.enum(['en', 'de']).optional(),
     theme: z.enum(['light', 'dark', 'auto']).optional(),
+    fileServer: z.object({ port: z.number().int(), maxFirmwareDownloads: z.number().int() }).partial().optional(),
   }),
   'certificate.regenerate': z.object({}),
   // Certificate store (issue 9).
@@ -96,6 +99,13 @@ export const API_REQUESTS = {
   'certificates.revoke': z.object({ id: z.string().min(1).max(64) }),
   /** Fieldstage's own CA, created on first use. */
   'certificates.localCa': z.object({}),
+  // File library (issue 8). Browser mode imports by `POST /api/files.upload?name=<file name>[&kind=<kind>]`
+  // with the raw bytes as body (see ui-api/server.ts), which answers a FileView like files.pick.
+  'files.list': z.object({}),
+  'files.remove': z.object({ id: z.string().min(1).max(64) }),
+  'files.setKind': z.object({ id: z.string().min(1).max(64), kind: z.enum(FILE_KINDS) }),
+  /** Electron only: the main process shows the open-file dialog; the renderer never names a path. */
+  'files.pick': z.object({ kind: z.enum(FILE_KINDS).optional() }),
 } as const;
 
 export type ApiMethod = keyof typeof API_REQUESTS;
@@ -137,6 +147,17 @@ export interface ApiResponses {
   'certificates.upload': { certificates: CertificateView[] };
   'certificates.revoke': CertificateView;
   'certificates.localCa': CertificateView;
+  'files.list': FileView[];
+  'files.remove': { removed: boolean };
+  'files.setKind': FileView;
+  'files.pick': { files: FileView[]; refused: FileRefusalView[] };
+}
+
+/** A file the library did not take, and the rule it broke. */
+export interface FileRefusalView {
+  name: string;
+  rule: string;
+  message: string;
 }
 
 export type ApiRes<M extends ApiMethod> = ApiResponses[M];

@@ -1,4 +1,13 @@
-import type { ExchangeSummary, JobView, PhoneSummary, SettingsView, SweepProgress, SweepResult } from './model.js';
+import type {
+  ExchangeSummary,
+  FileDownloadView,
+  FileView,
+  JobView,
+  PhoneSummary,
+  SettingsView,
+  SweepProgress,
+  SweepResult,
+} from './model.js';
 
 /** Events the main process pushes to the renderer; the UI never polls for these. */
 export type AppEvent =
@@ -9,6 +18,9 @@ export type AppEvent =
   | { type: 'exchange.logged'; exchange: ExchangeSummary }
   | { type: 'sweep.progress'; progress: SweepProgress }
   | { type: 'sweep.result'; result: SweepResult }
-  | { type: 'settings.changed'; settings: SettingsView };
+  | { type: 'settings.changed'; settings: SettingsView }
+  | { type: 'file.updated'; file: FileView }
+  | { type: 'file.removed'; id: string }
+  | { type: 'file.download'; download: FileDownloadView };
 
 export type AppEventType = AppEvent['type'];

@@ -109,6 +109,8 @@ export interface AppInfo {
   certificateFingerprint: string;
   /** An HTTPS phone listener is up. */
   listening: boolean;
+  /** Port of the HTTPS file server phones download from; 0 while it is not listening. */
+  filePort: number;
   /** Every phone listener as it really is. */
   listeners: ListenerStatus[];
   /** The saved listener settings could not be bound at start: the defaults run instead. */
@@ -139,6 +141,8 @@ export interface SettingsView {
   quarantine: { maxPhones: number; expireDays: number };
   language: 'en' | 'de';
   theme: 'light' | 'dark' | 'auto';
+  /** The HTTPS file server: its port and how many firmware downloads may run at once. */
+  fileServer: { port: number; maxFirmwareDownloads: number };
 }
 
 export interface DhcpHelp {
@@ -146,4 +150,60 @@ export interface DhcpHelp {
   hex: string;
   colonHex: string;
   snippets: { iscDhcpd: string; dnsmasq: string; windowsNetsh: string; windowsPowerShell: string; mikrotik: string };
+}
+
+/** What a library file is for; `FIRMWARE` goes out with SoftwareDeployment, the rest with FileDeployment. */
+export const FILE_KINDS = ['LOGO', 'PIC', 'SCREENSAVER', 'RINGTONE', 'MOH', 'LDAP', 'FIRMWARE'] as const;
+export type FileKind = (typeof FILE_KINDS)[number];
+
+/** Content formats recognised from magic bytes. */
+export type FileFormat = 'png' | 'jpeg' | 'bmp' | 'wav' | 'midi' | 'mp3' | 'text' | 'firmware';
+
+/** A finding of the import checks: `rule` is a stable code, `message` says it in plain words. */
+export interface FileCheck {
+  level: 'warning';
+  rule: string;
+  message: string;
+}
+
+/** What the firmware image header says (research-notes §3.3); null where the layout did not parse. */
+export interface FirmwareHeaderView {
+  model: string | null;
+  /** As the phone reports it, e.g. `V3 R5.12.0`. */
+  version: string | null;
+  /** Dotted, as `file-sw-version` wants it, e.g. `3.5.12.0`. */
+  swVersion: string | null;
+  deviceType: string | null;
+  /** `file-sw-type`, e.g. `Siemens SIP`. */
+  swType: string | null;
+}
+
+export interface FileView {
+  id: string;
+  name: string;
+  kind: FileKind;
+  format: FileFormat;
+  size: number;
+  sha256: string;
+  addedAt: number;
+  /** Pixel size for images. */
+  width?: number;
+  height?: number;
+  firmware?: FirmwareHeaderView;
+  checks: FileCheck[];
+  /** Jobs that reference the file and are not finished. */
+  usedBy: { jobId: string; mac: string; state: string }[];
+}
+
+/** One phone fetching one library file from the file server. */
+export interface FileDownloadView {
+  id: string;
+  fileId: string;
+  peer: string;
+  bytes: number;
+  /** Bytes this request asked for (the range or the whole file). */
+  expected: number;
+  startedAt: number;
+  durationMs: number;
+  state: 'running' | 'complete' | 'incomplete';
 }

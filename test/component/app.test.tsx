@@ -10,6 +10,7 @@ const APP_INFO: AppInfo = {
   mode: 'browser',
   phonePort: 18443,
   httpPort: 18080,
+  filePort: 18446,
   addresses: ['192.168.1.2'],
   certificateFingerprint: 'AB:CD:EF',
   listening: true,
@@ -45,6 +46,7 @@ function renderApp(overrides: Parameters<typeof createFakeApi>[0] = {}) {
         adoption: patch.adoption ?? settingsView().adoption,
         contactMe: { ...settingsView().contactMe, ...patch.contactMe },
         quarantine: { ...settingsView().quarantine, ...patch.quarantine },
+        fileServer: { ...settingsView().fileServer, ...patch.fileServer },
       }),
     'phones.list': () => [phoneSummary(), phoneSummary({ mac: 'AAAAAAAAAAAA', adoption: 'quarantined', e164: null, displayName: null })],
     'phones.items': () => [

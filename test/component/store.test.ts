@@ -217,6 +217,7 @@ describe('live slice', () => {
         mode: 'browser',
         phonePort: 18443,
         httpPort: 18080,
+        filePort: 18446,
         addresses: ['192.168.1.2'],
         certificateFingerprint: 'AB:CD',
         listening: true,

@@ -111,6 +111,7 @@ export function settingsView(overrides: Partial<SettingsView> = {}): SettingsVie
     quarantine: { maxPhones: 2000, expireDays: 30 },
     language: 'en',
     theme: 'light',
+    fileServer: { port: 18446, maxFirmwareDownloads: 10 },
     ...overrides,
   };
 }

@@ -31,6 +31,7 @@ const core = await createCore({
   mode: 'browser',
   bindAddresses: ['127.0.0.1'],
   phonePort: config.port,
+  filePort: 0,
   reachIntervalMs: 500,
   ...(config.contactMe ? {} : { sendContactMe: noContactMe }),
   log: (level, message) => {

@@ -42,6 +42,7 @@ describe('Settings', () => {
       quarantine: { maxPhones: 2000, expireDays: 30 },
       language: 'en',
       theme: 'auto',
+      fileServer: { port: 18446, maxFirmwareDownloads: 10 },
     } satisfies SettingsData);
   });
 

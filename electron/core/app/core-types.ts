@@ -1,10 +1,11 @@
 import type Conf from 'conf';
 import type { ApiHandlers } from '../../../shared/api.js';
 import type { AppEvent } from '../../../shared/events.js';
-import type { AppInfo } from '../../../shared/model.js';
+import type { AppInfo, FileView } from '../../../shared/model.js';
 import type { PickCertificateFile } from '../certificates/handlers.js';
 import type { ContactMeRequest, ContactMeResult } from '../discovery/contact-me.js';
 import type { Egress } from '../egress/egress.js';
+import type { FileLibrary } from '../files/library.js';
 import type { ProvisioningService } from '../provisioning/service.js';
 import type { SettingsData } from '../settings/settings.js';
 import type { Store } from '../store/index.js';
@@ -23,6 +24,8 @@ export interface CoreOptions {
   /** Overrides for tests and the simulator demo; the settings decide otherwise. */
   bindAddresses?: string[];
   phonePort?: number;
+  /** File server port (0 = any free port in tests); the setting decides otherwise. */
+  filePort?: number;
   contactMePort?: number;
   reachIntervalMs?: number;
   busyRetryMs?: number;
@@ -35,6 +38,10 @@ export interface CoreOptions {
   log?: (level: LogLevel, message: string) => void;
   /** The native open-file dialog for certificates (Electron only). */
   pickCertificateFile?: PickCertificateFile;
+  /** Largest file import (tests); default MAX_IMPORT_BYTES. */
+  maxImportBytes?: number;
+  /** Electron: shows the open-file dialog and returns the chosen paths (files.pick). */
+  pickFiles?: () => Promise<string[]>;
 }
 
 export interface Core {
@@ -43,6 +50,10 @@ export interface Core {
   /** For tests and benchmarks that look behind the API. */
   store: Store;
   service: ProvisioningService;
+  /** The file library, for the browser-mode upload route and for tests. */
+  files: FileLibrary;
+  /** Imports an uploaded body (browser mode): the bytes stream to disk, never through the JSON API. */
+  upload(body: AsyncIterable<Buffer>, name: string, kind: string | undefined): Promise<FileView>;
   info(): AppInfo;
   /**
    * One pass of what the timer does every REACH_INTERVAL_MS: idle interactions expired, overdue

@@ -3,13 +3,16 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiHandlers } from '../../../shared/api.js';
 import type { AppEvent } from '../../../shared/events.js';
-import type { AppInfo, ExchangeSummary, ListenerStatus } from '../../../shared/model.js';
+import { FILE_KINDS, type AppInfo, type ExchangeSummary, type FileKind, type ListenerStatus } from '../../../shared/model.js';
 import { CertificateLibrary } from '../certificates/library.js';
 import { ContactMeThrottle } from '../discovery/contact-me-throttle.js';
 import { sendContactMe, type ContactMeRequest } from '../discovery/contact-me.js';
 import { Egress, loopbackOnlyFromEnv } from '../egress/egress.js';
 import { listInterfaces } from '../discovery/interfaces.js';
 import { createCertificate, loadOrCreateCertificate, type ServerCertificate } from '../provisioning/certificate.js';
+import { FileRefusal } from '../files/checks.js';
+import { FileServer } from '../files/file-server.js';
+import { FileLibrary } from '../files/library.js';
 import { recordRefusal } from '../provisioning/refusals.js';
 import { ProvisioningService } from '../provisioning/service.js';
 import { pollSettingsItems } from '../reach/polling.js';
@@ -20,6 +23,7 @@ import { Store, type ExchangeRetention } from '../store/index.js';
 import type { PhoneAdoption } from '../store/types.js';
 import type { Core, CoreOptions, LogLevel } from './core-types.js';
 import { EventBus } from './event-bus.js';
+import { createFileHandlers } from './file-handlers.js';
 import { createHandlers, settingsView } from './handlers.js';
 import { ListenerBindError, PhoneListeners, type ListenerConfig } from './phone-listeners.js';
 import { Sweeps } from './sweeps.js';
@@ -61,6 +65,39 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const certificateLibrary = new CertificateLibrary({ store, now, log });
   const bus = new EventBus();
   const publisher = new CoalescingPublisher(bus, store, now);
+
+  const library = new FileLibrary({
+    dir: join(options.dataDir, 'files'),
+    store,
+    now,
+    changed: (file) => bus.publish({ type: 'file.updated', file: library.view(file) }),
+    removed: (id) => bus.publish({ type: 'file.removed', id }),
+    ...(options.maxImportBytes !== undefined ? { maxBytes: options.maxImportBytes } : {}),
+  });
+  const fileServer = new FileServer({
+    lookup: (serveToken) => store.files.byServeToken(serveToken),
+    contentPath: (record) => library.contentPath(record),
+    now,
+    onDownload: (download, record) => {
+      if (download.state !== 'running') {
+        // The log is what later tells "never fetched" from "fetched and rejected" (research-notes §3.4).
+        store.transaction(() => store.files.logDownload({ ...download, complete: download.state === 'complete' }));
+        log(
+          'info',
+          `file ${record.name} to ${download.peer}: ${download.bytes} of ${download.expected} bytes in ${download.durationMs} ms, ${download.state}`,
+        );
+      }
+      if (bus.hasListeners()) bus.publish({ type: 'file.download', download });
+    },
+  });
+  const startFileServer = async (s: SettingsData): Promise<void> => {
+    if (!certificate) throw new Error('certificate not loaded');
+    await fileServer.start({
+      bindAddresses: options.bindAddresses ?? s.bindAddresses,
+      port: options.filePort ?? s.fileServer.port,
+      tls: { key: certificate.key, cert: certificate.cert, legacy: s.legacyTls },
+    });
+  };
 
   const adoptionFor = (mac: string): PhoneAdoption => {
     const rules = current.adoption;
@@ -183,6 +220,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     listeners: listeners.status(),
     listenerFallback: fallback,
     overrides: { phonePort: options.phonePort ?? null, bindAddresses: options.bindAddresses ?? null },
+    filePort: fileServer.listening()[0]?.port ?? 0,
   });
 
   const forgetting: ForgetDeps = {
@@ -224,6 +262,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
           await startListeners(next);
           fallback = null;
         }
+        if (fileServerSettingsChanged(current, next)) await startFileServer(next);
         const after = settings.update(patch);
         store.exchanges.setRetention(exchangeRetention(after));
         bus.publish({ type: 'settings.changed', settings: settingsView(after) });
@@ -236,6 +275,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     regenerateCertificate: async () => {
       certificate = await createCertificate(certDir, reachableAddresses([]));
       await startListeners(effective);
+      await startFileServer(current);
       return certificate.fingerprint;
     },
     jobsQueued: wake,
@@ -248,9 +288,23 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
   });
 
+  const fileHandlers = createFileHandlers({
+    library,
+    listFiles: () => store.files.list().map((record) => library.view(record)),
+    ...(options.pickFiles ? { pickFiles: options.pickFiles } : {}),
+  });
+
   let timer: NodeJS.Timeout | null = null;
   return {
-    handlers: committedFirst(store, handlers),
+    handlers: committedFirst(store, { ...handlers, ...fileHandlers }),
+    files: library,
+    async upload(body, name, kind) {
+      if (kind !== undefined && !(FILE_KINDS as readonly string[]).includes(kind)) {
+        throw new FileRefusal('kind', `kind must be one of ${FILE_KINDS.join(', ')}`);
+      }
+      store.flush();
+      return library.view(await library.importStream(body, name, kind as FileKind | undefined));
+    },
     events: { subscribe: (listener: (e: AppEvent) => void) => bus.subscribe(listener) },
     store,
     service,
@@ -266,6 +320,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         return startOnDefaults(error);
       });
       trim();
+      await startFileServer(current);
       timer = setInterval(() => {
         tick().catch((error: unknown) => log('warn', `reaching phones failed: ${String(error)}`));
       }, options.reachIntervalMs ?? REACH_INTERVAL_MS);
@@ -277,6 +332,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       timer = null;
       sweeps.cancelAll();
       await listeners.stop();
+      await fileServer.stop();
       publisher.flush();
       store.close();
     },
@@ -332,6 +388,10 @@ function listenerSettingsChanged(a: SettingsData, b: SettingsData): boolean {
     a.keepAliveTimeoutMs !== b.keepAliveTimeoutMs ||
     a.bindAddresses.join(',') !== b.bindAddresses.join(',')
   );
+}
+
+function fileServerSettingsChanged(a: SettingsData, b: SettingsData): boolean {
+  return a.fileServer.port !== b.fileServer.port || a.legacyTls !== b.legacyTls || a.bindAddresses.join(',') !== b.bindAddresses.join(',');
 }
 
 /**

@@ -1,4 +1,5 @@
 import { PHONES_PAGE_MAX, type ApiHandlers } from '../../../shared/api.js';
+import type { FileMethod } from './file-handlers.js';
 import type { WpiItem } from '../../../shared/protocol.js';
 import type { AppInfo, SettingsView } from '../../../shared/model.js';
 import { validateItems } from '../../../shared/validation.js';
@@ -51,7 +52,7 @@ class BadRequestError extends Error {
   }
 }
 
-export function createHandlers(ctx: HandlerContext): ApiHandlers {
+export function createHandlers(ctx: HandlerContext): Omit<ApiHandlers, FileMethod> {
   const { store } = ctx;
   const phoneOr404 = (raw: string) => {
     const mac = macOrThrow(raw);
@@ -197,6 +198,7 @@ export function settingsView(s: SettingsData): SettingsView {
     quarantine: s.quarantine,
     language: s.language,
     theme: s.theme,
+    fileServer: { ...s.fileServer },
   };
 }
 

@@ -43,6 +43,8 @@ export type SettingsData = {
   quarantine: { maxPhones: number; expireDays: number };
   language: (typeof LANGUAGES)[number];
   theme: (typeof THEMES)[number];
+  /** Fieldstage's HTTPS file server (issue 8); it binds `bindAddresses` and follows `legacyTls`. */
+  fileServer: { port: number; maxFirmwareDownloads: number };
 };
 
 /** A change: any top-level field; nested groups may be given in part. */
@@ -67,6 +69,8 @@ const DEFAULTS: SettingsData = {
   quarantine: { maxPhones: 2_000, expireDays: 30 },
   language: 'en',
   theme: 'auto',
+  // At most this many phones fetch a firmware image at once, so a site's uplink is not saturated.
+  fileServer: { port: 18446, maxFirmwareDownloads: 10 },
 };
 
 /** A fresh copy each time, so no caller can change the defaults of another. */
@@ -123,6 +127,7 @@ export const SETTINGS_SCHEMA = {
   quarantine: group({ maxPhones: integer(1, 100_000), expireDays: integer(1, 3650) }),
   language: { type: 'string', enum: [...LANGUAGES] },
   theme: { type: 'string', enum: [...THEMES] },
+  fileServer: group({ port: integer(1, 65535), maxFirmwareDownloads: integer(1, 1000) }),
 } satisfies Record<keyof SettingsData, FieldSchema> satisfies Schema<SettingsData>;
 
 export interface SettingsIssue {
@@ -153,6 +158,13 @@ export function validateSettings(value: unknown): SettingsIssue[] {
       field: 'httpPort',
       rule: 'distinct-ports',
       message: `httpPort must differ from phonePort (both are ${settings.phonePort}); 0 turns it off`,
+    });
+  }
+  if (settings.fileServer.port === settings.phonePort || settings.fileServer.port === settings.httpPort) {
+    issues.push({
+      field: 'fileServer.port',
+      rule: 'distinct-ports',
+      message: `fileServer.port (${settings.fileServer.port}) must differ from phonePort and httpPort`,
     });
   }
   if (settings.exchangeRetention.perPhone > settings.exchangeRetention.total) {

@@ -117,6 +117,39 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE jobs ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';
   `,
+  // The file library (issue 8): content-addressed files, the jobs using them, the download log.
+  `
+  CREATE TABLE files (
+    id          TEXT PRIMARY KEY,
+    sha256      TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    format      TEXT NOT NULL,
+    size        INTEGER NOT NULL CHECK (size > 0),
+    serve_token TEXT NOT NULL UNIQUE,
+    details     TEXT NOT NULL,
+    added_at    INTEGER NOT NULL
+  ) STRICT;
+  CREATE TABLE job_files (
+    job_id  TEXT NOT NULL,
+    file_id TEXT NOT NULL REFERENCES files (id) ON DELETE CASCADE,
+    PRIMARY KEY (job_id, file_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX job_files_by_file ON job_files (file_id);
+  -- No foreign key: the log outlives a removed file.
+  CREATE TABLE file_downloads (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    file_id     TEXT NOT NULL,
+    peer        TEXT NOT NULL,
+    bytes       INTEGER NOT NULL,
+    expected    INTEGER NOT NULL,
+    started_at  INTEGER NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    complete    INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX file_downloads_by_file ON file_downloads (file_id, id);
+  CREATE INDEX file_downloads_by_peer ON file_downloads (peer, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

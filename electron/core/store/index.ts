@@ -1,6 +1,7 @@
 import { integrityCheck, openDatabase, type Db, type IntegrityReport } from './database.js';
 import { CertificatesRepo } from './certificates-repo.js';
 import { ExchangesRepo, type ExchangesRepoOptions } from './exchanges-repo.js';
+import { FilesRepo } from './files-repo.js';
 import { GroupCommit } from './group-commit.js';
 import { InventoryRepo } from './inventory-repo.js';
 import { JobsRepo } from './jobs-repo.js';
@@ -20,6 +21,7 @@ export {
   type NewExchange,
 } from './exchanges-repo.js';
 export { CertificatesRepo, type CertificateRecord, type NewCertificate } from './certificates-repo.js';
+export { FilesRepo, FILE_DOWNLOAD_LOG_LIMIT, type FileRecord, type FileDetails, type FileUse, type DownloadRecord } from './files-repo.js';
 export { createKeyFileSecretBox, isSecretName, redactItems, redactXml, type SecretBox } from './secrets.js';
 export type * from './types.js';
 
@@ -35,6 +37,7 @@ export class Store {
   readonly jobs: JobsRepo;
   readonly exchanges: ExchangesRepo;
   readonly certificates: CertificatesRepo;
+  readonly files: FilesRepo;
   readonly #db: Db;
   readonly #group: GroupCommit;
 
@@ -50,6 +53,7 @@ export class Store {
     this.jobs = new JobsRepo(db, options.secrets);
     this.exchanges = new ExchangesRepo(db, options.exchanges);
     this.certificates = new CertificatesRepo(db, options.secrets);
+    this.files = new FilesRepo(db);
     // The COMMIT waits for the rest of the event-loop turn: requests read in the same turn join.
     this.#group = new GroupCommit(db, () => setImmediate(() => this.flush()));
   }

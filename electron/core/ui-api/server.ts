@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ApiHandlers } from '../../../shared/api.js';
@@ -23,6 +24,11 @@ export interface UiApiOptions {
   host?: '127.0.0.1';
   /** 0 picks a free port. */
   port?: number;
+  /**
+   * Browser-mode file import (`POST /api/files.upload?name=…[&kind=…]`, raw bytes as body): gets
+   * the request stream itself, so a 500 MB image goes to disk without passing through memory.
+   */
+  upload?: (body: AsyncIterable<Buffer>, name: string, kind: string | undefined) => Promise<unknown>;
   /** Receives 5xx errors; their message goes to the client, the stack only here. */
   onInternalError?: (error: unknown) => void;
 }
@@ -36,6 +42,8 @@ export interface UiApi {
 }
 
 const BODY_LIMIT = 1024 * 1024;
+/** Largest upload the route takes; the library enforces the same limit while it streams. */
+export const UPLOAD_LIMIT = 512 * 1024 * 1024;
 const HEARTBEAT_MS = 15_000;
 
 export async function startUiApi(options: UiApiOptions): Promise<UiApi> {
@@ -78,6 +86,8 @@ export async function startUiApi(options: UiApiOptions): Promise<UiApi> {
       api.post('/events', (_request, reply) => streamEvents(reply, events, streams));
       api.post<{ Params: { method: string } }>('/:method', (request) => dispatch(handlers, request.params.method, request.body));
       await api.register(certificateUploadRoute(handlers));
+      const { upload } = options;
+      if (upload) await api.register(async (scope) => registerUpload(scope, upload));
     },
     { prefix: '/api' },
   );
@@ -137,6 +147,37 @@ function parseJson(body: Buffer): unknown {
   } catch {
     throw new ApiRequestError(400, 'Invalid request for certificates.upload: the body is not JSON');
   }
+}
+
+/** The upload route in its own scope: its body parser hands over the stream instead of buffering it. */
+function registerUpload(scope: FastifyInstance, upload: NonNullable<UiApiOptions['upload']>): void {
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+  scope.post<{ Querystring: { name?: unknown; kind?: unknown } }>('/files.upload', async (request, reply) => {
+    const { name, kind } = request.query;
+    if (typeof name !== 'string' || name.trim() === '') return reply.code(400).send({ error: 'files.upload needs ?name=<file name>' });
+    if (kind !== undefined && typeof kind !== 'string') return reply.code(400).send({ error: 'kind must be given once' });
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (declared > UPLOAD_LIMIT) {
+      refuseRest(request, reply);
+      return reply.code(413).send({ error: `Files over ${UPLOAD_LIMIT / 1024 / 1024} MB are not taken.` });
+    }
+    // Without a body fastify hands over no stream: that is an empty file, which the library refuses.
+    // destroyOnReturn false: a refusal mid-stream must still be able to answer on this connection.
+    const body = request.body ? (request.body as Readable).iterator({ destroyOnReturn: false }) : Readable.from([]);
+    try {
+      return await upload(body, name, kind);
+    } catch (error) {
+      refuseRest(request, reply);
+      throw error;
+    }
+  });
+}
+
+/** The rest of a refused body is read and dropped, and the connection closed after the answer. */
+function refuseRest(request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('connection', 'close');
+  request.raw.resume();
 }
 
 function hasToken(request: FastifyRequest, expected: Buffer): boolean {

@@ -22,6 +22,7 @@ function toDraft(settings: SettingsView): Draft {
     sendSolicited: settings.sendSolicited,
     contactMe: settings.contactMe,
     quarantine: settings.quarantine,
+    fileServer: settings.fileServer,
     adoptAll: settings.adoption.adoptAll,
     macs: settings.adoption.macs.join('\n'),
     prefixes: settings.adoption.prefixes.join('\n'),
@@ -58,6 +59,7 @@ export function ConnectionSettingsForm({ settings }: { settings: SettingsView })
       sendSolicited: draft.sendSolicited,
       contactMe: draft.contactMe,
       quarantine: draft.quarantine,
+      fileServer: draft.fileServer,
       adoption: { adoptAll: draft.adoptAll, macs: lines(draft.macs), prefixes: lines(draft.prefixes) },
     });
     notify({ tone: 'success', message: 'notice.settingsSaved' });
@@ -159,6 +161,28 @@ export function ConnectionSettingsForm({ settings }: { settings: SettingsView })
               w={220}
               data-testid="settings-contact-me-interval"
             />
+            <Group gap="md" align="flex-start">
+              <NumberInput
+                label={t('settings.filePort')}
+                description={t('settings.filePortHint')}
+                value={draft.fileServer.port}
+                onChange={(value) => patch({ fileServer: { ...draft.fileServer, port: Number(value) } })}
+                min={1}
+                max={65535}
+                w={220}
+                data-testid="settings-file-port"
+              />
+              <NumberInput
+                label={t('settings.maxFirmwareDownloads')}
+                description={t('settings.maxFirmwareDownloadsHint')}
+                value={draft.fileServer.maxFirmwareDownloads}
+                onChange={(value) => patch({ fileServer: { ...draft.fileServer, maxFirmwareDownloads: Number(value) } })}
+                min={1}
+                max={1000}
+                w={220}
+                data-testid="settings-max-firmware-downloads"
+              />
+            </Group>
           </Stack>
         </Card>
 
