@@ -167,6 +167,11 @@ export type ApiHandlers = { [M in ApiMethod]: (req: ApiParsedReq<M>) => Promise<
 
 export interface ApiClient {
   call<M extends ApiMethod>(method: M, req: ApiReq<M>): Promise<ApiRes<M>>;
+  /**
+   * Browser mode only: streams a file's bytes to `POST /api/files.upload` (not through the JSON
+   * API). Absent in Electron, where files.pick opens the dialog in the main process.
+   */
+  upload?(file: Blob, name: string): Promise<FileView>;
   /** Subscribes to pushed events; returns the unsubscribe function. */
   onEvent(listener: (event: import('./events.js').AppEvent) => void): () => void;
 }

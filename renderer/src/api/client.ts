@@ -1,5 +1,6 @@
 import type { ApiClient, ApiErrorBody, ApiMethod, ApiReq, ApiRes } from '../../../shared/api.js';
 import type { AppEvent } from '../../../shared/events.js';
+import type { FileView } from '../../../shared/model.js';
 import { ApiError, toApiError } from './errors.js';
 import { SseParser } from './sse.js';
 
@@ -122,6 +123,17 @@ export function createBrowserClient({ token, fetch: fetchImpl = (...args) => fet
       const response = await fetchImpl(`/api/${method}`, { method: 'POST', headers, body: JSON.stringify(req ?? {}) });
       if (!response.ok) throw new ApiError(response.status, await readErrorBody(response));
       return (await response.json()) as ApiRes<M>;
+    },
+    async upload(file, name) {
+      const uploadHeaders: Record<string, string> = { 'Content-Type': 'application/octet-stream' };
+      if (headers.Authorization) uploadHeaders.Authorization = headers.Authorization;
+      const response = await fetchImpl(`/api/files.upload?name=${encodeURIComponent(name)}`, {
+        method: 'POST',
+        headers: uploadHeaders,
+        body: file,
+      });
+      if (!response.ok) throw new ApiError(response.status, await readErrorBody(response));
+      return (await response.json()) as FileView;
     },
     onEvent(listener) {
       listeners.add(listener);

@@ -2,6 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import type { ApiClient } from '../../../shared/api.js';
 import { createEditorSlice } from './editor.js';
 import { createExchangesSlice } from './exchanges.js';
+import { createFilesSlice } from './files.js';
 import { createJobsSlice } from './jobs.js';
 import { createLiveSlice } from './live.js';
 import { createPhonesSlice } from './phones.js';
@@ -21,6 +22,7 @@ export function createAppStore(api: ApiClient) {
     ...createExchangesSlice(api)(...args),
     ...createEditorSlice(api)(...args),
     ...createSweepSlice(api)(...args),
+    ...createFilesSlice(api)(...args),
     ...createSettingsSlice(api)(...args),
     ...createSystemSlice(api)(...args),
     ...createUiSlice(api)(...args),

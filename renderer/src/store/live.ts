@@ -45,6 +45,15 @@ export const createLiveSlice: SliceCreator<LiveSlice> = (api) => (_set, get) => 
       case 'settings.changed':
         state.receiveSettings(event.settings);
         return;
+      case 'file.updated':
+        state.upsertFile(event.file);
+        return;
+      case 'file.removed':
+        state.forgetFile(event.id);
+        return;
+      case 'file.download':
+        state.recordDownload(event.download);
+        return;
     }
   },
 

@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { ApiClient } from '../../../shared/api.js';
 import type { EditorSlice } from './editor.js';
 import type { ExchangesSlice } from './exchanges.js';
+import type { FilesSlice } from './files.js';
 import type { JobsSlice } from './jobs.js';
 import type { LiveSlice } from './live.js';
 import type { PhonesSlice } from './phones.js';
@@ -15,6 +16,7 @@ export type AppState = PhonesSlice &
   ExchangesSlice &
   EditorSlice &
   SweepSlice &
+  FilesSlice &
   SettingsSlice &
   SystemSlice &
   UiSlice &

@@ -3,6 +3,7 @@ import { Notices } from '../../components/Notices.js';
 import { useAppStore } from '../../store/context.js';
 import { CertificatesScreen } from '../certificates/CertificatesScreen.js';
 import { DiscoveryScreen } from '../discovery/DiscoveryScreen.js';
+import { FilesScreen } from '../files/FilesScreen.js';
 import { JobsScreen } from '../jobs/JobsScreen.js';
 import { PhoneScreen } from '../phone/PhoneScreen.js';
 import { PhonesScreen } from '../phones/PhonesScreen.js';
@@ -22,6 +23,8 @@ function CurrentScreen() {
       return <DiscoveryScreen />;
     case 'jobs':
       return <JobsScreen />;
+    case 'files':
+      return <FilesScreen />;
     case 'settings':
       return <SettingsScreen />;
     case 'certificates':
