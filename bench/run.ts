@@ -1,7 +1,8 @@
 /**
  * `npm run bench` — provisioning, codec, sweep and renderer benchmarks (see bench/README.md).
  *
- * Options: --phones N (default 1000)   --only codec,burst,paced,sweep,ui   --paced 10,50
+ * Options: --phones N (default 1000)   --only codec,burst,paced,sweep,ui,files   --paced 10,50
+ * --file-phones N (default 100)   --file-mb N (default 60): the file-server case
  * --repeat N (runs per provisioning configuration, fastest reported; default 2)   --no-service
  * --profile (CPU-profile the last core burst run and print where its time goes)
  */
@@ -27,7 +28,7 @@ function option(name: string): string | undefined {
   return i >= 0 ? (process.argv[i + 1] ?? '') : undefined;
 }
 const PHONES = Number(option('phones') ?? 1000);
-const ONLY = new Set((option('only') ?? 'codec,burst,paced,sweep,ui').split(',').filter(Boolean));
+const ONLY = new Set((option('only') ?? 'codec,burst,paced,sweep,ui,files').split(',').filter(Boolean));
 // `codec` includes the socket-less service run (service-process.ts) unless --no-service is given.
 const SERVICE = ONLY.has('codec') && !process.argv.includes('--no-service');
 const PROFILE = process.argv.includes('--profile');
@@ -50,7 +51,12 @@ const TARGET = {
   pacedP99Ratio: 1.5,
   sweepMs: 10_000,
   uiMs: 100,
+  /** Fieldstage's file server against a plain node:https static server, same run. */
+  fileThroughputRatio: 0.8,
+  fileRssMB: 300,
 };
+const FILE_PHONES = Number(option('file-phones') ?? 100);
+const FILE_MB = Number(option('file-mb') ?? 60);
 
 // ---------------------------------------------------------------------------------------------
 // Types of what the children answer
@@ -679,6 +685,69 @@ function printUi(r: UiResult): void {
 
 // ---------------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------------
+// File server: FILE_PHONES phones fetch one FILE_MB image at once, Fieldstage's FileServer beside
+// a plain node:https static server, in the same run.
+
+interface FileRun {
+  kind: 'fieldstage' | 'plain';
+  wallMs: number;
+  mbPerS: number;
+  complete: number;
+  peakRssMB: number;
+}
+
+async function fileServerRun(kind: FileRun['kind']): Promise<FileRun> {
+  const server = BenchChild.start(`files-${kind}`, 'files-process.ts', ['server']);
+  const client = BenchChild.start('files-client', 'files-process.ts', ['client']);
+  try {
+    const started = await server.call<{ port: number; path: string; size: number }>('start', { kind, sizeMB: FILE_MB });
+    processes.push({ role: `file server (${kind})`, pid: server.pid, ran: `${FILE_PHONES} × ${FILE_MB} MB` });
+    processes.push({ role: 'file client', pid: client.pid, ran: `${FILE_PHONES} downloads vs ${kind}` });
+    await server.call('measureStart');
+    const fetched = await client.call<{ wallMs: number; mbPerS: number; complete: number }>(
+      'fetchAll',
+      { port: started.port, path: started.path, phones: FILE_PHONES, size: started.size },
+      600_000,
+    );
+    const usage = await server.call<{ peakRssMB: number }>('measureStop');
+    return { kind, ...fetched, peakRssMB: usage.peakRssMB };
+  } finally {
+    await server.call('exit').catch(() => undefined);
+    await client.call('exit').catch(() => undefined);
+  }
+}
+
+function printFiles(runs: FileRun[]): void {
+  const plain = runs.find((r) => r.kind === 'plain');
+  const ours = runs.find((r) => r.kind === 'fieldstage');
+  if (!plain || !ours) return;
+  const ratio = ours.mbPerS / plain.mbPerS;
+  console.log(
+    table(
+      [`file server: ${FILE_PHONES} phones × ${FILE_MB} MB at once`, 'fieldstage', 'plain node:https', 'target', 'result'],
+      [
+        [
+          'aggregate throughput (MB/s)',
+          fmt(ours.mbPerS),
+          fmt(plain.mbPerS),
+          `≥ ${TARGET.fileThroughputRatio}× plain (${fmt(ratio)}×)`,
+          verdict(ratio >= TARGET.fileThroughputRatio),
+        ],
+        ['downloads complete', ours.complete, plain.complete, `${FILE_PHONES}`, verdict(ours.complete === FILE_PHONES)],
+        ['wall time (s)', fmt(ours.wallMs / 1000), fmt(plain.wallMs / 1000), '', ''],
+        [
+          'server peak RSS (MB)',
+          fmt(ours.peakRssMB),
+          fmt(plain.peakRssMB),
+          `≤ ${TARGET.fileRssMB}`,
+          verdict(ours.peakRssMB <= TARGET.fileRssMB),
+        ],
+      ],
+    ),
+  );
+}
+
 async function main(): Promise<void> {
   const t0 = Date.now();
   const cpuList = cpus();
@@ -745,6 +814,12 @@ async function main(): Promise<void> {
     console.log('');
   }
 
+  if (ONLY.has('files')) {
+    console.log(`== files: ${FILE_PHONES} phones fetch a ${FILE_MB} MB image at once (plain node:https first, then Fieldstage)`);
+    const runs = [await fileServerRun('plain'), await fileServerRun('fieldstage')];
+    out.files = runs;
+    printFiles(runs);
+  }
   if (ONLY.has('ui')) {
     console.log(`== UI: phones table with ${PHONES} phones in headless Chromium (load before: ${fmt(load1())})`);
     const r = await ui();
