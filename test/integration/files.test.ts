@@ -260,7 +260,7 @@ describe('HTTPS file server', () => {
       '/files/%2e%2e/fieldstage.db',
       '/files/..%2f..%2ffieldstage.db',
       `/files/${token}/../../fieldstage.db`,
-      `/files/${token.slice(0, -1)}A/logo80.png`,
+      `/files/${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}/logo80.png`,
       `/files/${token}x/logo80.png`,
       `/files/${logo.sha256}`,
       `/files/${logo.id}`,
