@@ -42,6 +42,8 @@ export const API_REQUESTS = {
   /** Removes the phones and everything known about them: inventory, jobs, protocol log, open interactions. */
   'phones.forget': z.object({ macs: z.array(mac).min(1).max(10000) }),
   'phones.contact': z.object({ macs: z.array(mac).min(1).max(10000) }),
+  /** The technician vouches for a phone whose identity changed: its writing jobs may go out again. */
+  'phones.confirmIdentity': z.object({ mac }),
   /** Phones behind NAT poll us instead of waiting for contact-me; 0 switches polling off. */
   'phones.setPolling': z.object({ macs: z.array(mac).min(1).max(10000), intervalSeconds: z.number().int().min(0).max(86400) }),
   'items.validate': z.object({ mac: mac.optional(), items: z.array(item).max(5000) }),
@@ -125,6 +127,8 @@ export interface ApiResponses {
   'phones.adopt': { adopted: number };
   'phones.forget': { forgotten: number };
   'phones.contact': { results: { mac: string; outcome: string; detail: string }[] };
+  /** false: nothing was held. */
+  'phones.confirmIdentity': { confirmed: boolean };
   'phones.setPolling': { jobs: JobView[] };
   'items.validate': { issues: ValidationIssue[] };
   'jobs.create': { jobs: JobView[] };

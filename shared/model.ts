@@ -20,6 +20,25 @@ export interface PhoneSummary {
   /** Most relevant job state for the table: running > waiting > queued > failed (last hour) > none. */
   jobState: JobState | null;
   pendingJobs: number;
+  /** The phone reported another identity; its writing jobs wait until the technician confirms. */
+  identityChange: IdentityChange | null;
+}
+
+/** Identity facts of a phone compared between contacts (electron/core/identity). */
+export type IdentityField = 'ip' | 'model' | 'partNumber' | 'e164' | 'contactMeUri';
+
+export interface IdentityFieldChange {
+  field: IdentityField;
+  /** The trusted value (what the adopted phone reported before). */
+  from: string;
+  /** What the device now answering for this MAC reports. */
+  to: string;
+}
+
+export interface IdentityChange {
+  /** When it was last seen. */
+  at: number;
+  changes: IdentityFieldChange[];
 }
 
 export interface ItemView {

@@ -71,6 +71,7 @@ export function phoneSummary(overrides: Partial<PhoneSummary> = {}): PhoneSummar
     pollIntervalS: null,
     jobState: null,
     pendingJobs: 0,
+    identityChange: null,
     ...overrides,
   };
 }

@@ -161,7 +161,7 @@ export class SimPhone extends EventEmitter<SimPhoneEvents> {
     this.opts = options;
     this.mac = options.mac.toUpperCase();
     this.ip = options.ip;
-    this.server = { ...options.server, path: options.server.path ?? DEFAULT_SERVICE_PATH };
+    this.server = { ...options.server, path: options.server.path ?? DEFAULT_SERVICE_PATH, plain: options.server.plain ?? false };
     this.maxItems = options.maxItems ?? -1;
     this.locked = new Set(options.lockedItems ?? []);
     this.busyNow = options.busy ?? false;
@@ -536,10 +536,12 @@ export class SimPhone extends EventEmitter<SimPhoneEvents> {
     }
     this.lastAcceptedContact = now;
     this.emit('contact-me', request, true);
-    // p. 14: call back where the service asked, else the configured service.
-    const server = request.dlsIpAddr
-      ? { ...this.server, host: request.dlsIpAddr, port: request.dlsIpPort ?? this.server.port }
-      : this.server;
+    // p. 14: call back where the service asked, else the configured service. The address names
+    // the HTTPS listener, so a phone set to the plain-HTTP listener keeps calling that one.
+    const server =
+      request.dlsIpAddr && !this.server.plain
+        ? { ...this.server, host: request.dlsIpAddr, port: request.dlsIpPort ?? this.server.port }
+        : this.server;
     void this.interact('solicited', [], server, answered);
     return 'acknowledge';
   }

@@ -12,6 +12,8 @@ export interface ServerAddress {
   port: number;
   /** Default `/DeploymentService/LoginService` (wpi-protocol.md §3.4). */
   path?: string;
+  /** Talk to the service's optional plain-HTTP listener instead of HTTPS (misconfigured phones). */
+  plain?: boolean;
 }
 
 export const DEFAULT_SERVICE_PATH = '/DeploymentService/LoginService';
@@ -122,7 +124,7 @@ function send(spec: RequestSpec, limits: RequestLimits): Promise<HttpReply> {
  * the session cookie is the only thing tying the flow together (p. 13, 28, 34).
  */
 export class HttpsSession {
-  private readonly agent: https.Agent;
+  private readonly agent: http.Agent;
   private readonly cookies = new Map<string, string>();
   private readonly url: URL;
 
@@ -131,8 +133,9 @@ export class HttpsSession {
     private readonly legacy: boolean,
     private readonly limits: RequestLimits,
   ) {
-    this.url = new URL(`https://${hostForUrl(server.host)}:${server.port}${server.path ?? DEFAULT_SERVICE_PATH}`);
-    this.agent = new https.Agent({ keepAlive: !legacy, maxSockets: 1 });
+    const scheme = server.plain ? 'http' : 'https';
+    this.url = new URL(`${scheme}://${hostForUrl(server.host)}:${server.port}${server.path ?? DEFAULT_SERVICE_PATH}`);
+    this.agent = new (server.plain ? http : https).Agent({ keepAlive: !legacy, maxSockets: 1 });
   }
 
   /** The Cookie header the next request will carry, if any. */

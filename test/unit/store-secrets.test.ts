@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SECRET_MASK } from '../../shared/catalogue.js';
+import Database from 'better-sqlite3';
+import { Store } from '../../electron/core/store/index.js';
 import { createKeyFileSecretBox, isLoggedAsSecret, isSecretName, redactItems, redactXml } from '../../electron/core/store/secrets.js';
 import { HOSTILE_REDACT_INPUTS } from '../support/hostile-xml.js';
 import { buildServiceMessage } from '../../electron/core/wpi/build.js';
@@ -179,7 +181,7 @@ describe('redactXml', () => {
 });
 
 describe('credentials the catalogue does not know', () => {
-  it('are masked in the exchange log and log lines, but not sealed as catalogue secrets', () => {
+  it('are masked in the exchange log and log lines; isSecretName stays the catalogue rule', () => {
     expect(isLoggedAsSecret('vpn-pwd')).toBe(true);
     expect(isLoggedAsSecret('wlan-passphrase')).toBe(true);
     expect(isLoggedAsSecret('sip-pwd')).toBe(true);
@@ -187,5 +189,42 @@ describe('credentials the catalogue does not know', () => {
     expect(isLoggedAsSecret('pin-code-length')).toBe(false);
     expect(isSecretName('vpn-pwd')).toBe(false);
     expect(redactXml('<Item name="vpn-pwd">hunter2</Item>')).toBe('<Item name="vpn-pwd">******</Item>');
+  });
+});
+
+describe('credentials in clear from older versions', () => {
+  it('are sealed when the store opens', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fieldstage-seal-'));
+    const file = path.join(dir, 'f.db');
+    const secrets = createKeyFileSecretBox(path.join(dir, 'secret.key'));
+    try {
+      const mac = '00:1A:E8:00:00:01';
+      const store = Store.open(file, { secrets });
+      store.phones.upsertContact({ mac, maxItems: -1, lastReason: 'start-up', at: 1 }, 'adopted');
+      store.inventory.merge(mac, [{ name: 'sntp-addr', value: 'pool.example.net' }], 1);
+      store.close();
+      // What a version that sealed catalogue secrets only left behind.
+      const raw = new Database(file);
+      raw
+        .prepare(
+          "INSERT INTO inventory (mac, name, idx, value, sealed, status, updated_at) VALUES (?, 'voicemail-pwd', -1, 'hunter2', NULL, NULL, 1)",
+        )
+        .run(mac);
+      raw.close();
+
+      const reopened = Store.open(file, { secrets });
+      expect(reopened.inventory.get(mac, 'voicemail-pwd')?.value).toBe(SECRET_MASK);
+      expect(reopened.inventory.get(mac, 'voicemail-pwd', undefined, { reveal: true })?.value).toBe('hunter2');
+      expect(reopened.inventory.get(mac, 'sntp-addr')?.value).toBe('pool.example.net');
+      reopened.close();
+      const check = new Database(file, { readonly: true });
+      expect(check.prepare("SELECT value, sealed IS NOT NULL AS sealed FROM inventory WHERE name = 'voicemail-pwd'").get()).toEqual({
+        value: null,
+        sealed: 1,
+      });
+      check.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -101,6 +101,7 @@ describe('phones', () => {
       lastReason: 'start-up',
       pollIntervalS: null,
       serverAddress: null,
+      identityHold: null,
     });
 
     const again = store.phones.upsertContact(

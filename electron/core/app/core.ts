@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiHandlers } from '../../../shared/api.js';
 import type { AppEvent } from '../../../shared/events.js';
@@ -22,8 +21,10 @@ import { Settings, defaultSettings, type SettingsData, type SettingsPatch } from
 import { Store, type ExchangeRetention } from '../store/index.js';
 import type { PhoneAdoption } from '../store/types.js';
 import type { Core, CoreOptions, LogLevel } from './core-types.js';
+import { escapeLogText } from '../log/escape.js';
 import { EventBus } from './event-bus.js';
 import { createFileHandlers } from './file-handlers.js';
+import { createPrivateFile, ensurePrivateDir, tightenPrivate } from './private-files.js';
 import { createHandlers, settingsView } from './handlers.js';
 import { ListenerBindError, PhoneListeners, type ListenerConfig } from './phone-listeners.js';
 import { Sweeps } from './sweeps.js';
@@ -43,14 +44,25 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const now = options.now ?? Date.now;
   const token = (): string => randomBytes(16).toString('hex').toUpperCase();
   const settings = new Settings(options.settingsStore);
-  const log =
+  const sink =
     options.log ??
     ((level: LogLevel, message: string) =>
       (level === 'error' ? console.error : level === 'warn' ? console.warn : console.log)(`[fieldstage] ${message}`));
+  // Every line may carry phone input: escaped once here, for every part of the core.
+  const log = (level: LogLevel, message: string): void => sink(level, escapeLogText(message));
   const egress = options.egress ?? new Egress({ loopbackOnly: loopbackOnlyFromEnv(), onRefused: (message) => log('error', message) });
   if (egress.loopbackOnly) log('info', 'loopback-only: connections to other machines are refused');
   const contactMe = options.sendContactMe ?? ((request: ContactMeRequest) => sendContactMe(request, egress));
-  mkdirSync(options.dataDir, { recursive: true });
+  ensurePrivateDir(options.dataDir);
+  const dbFile = join(options.dataDir, 'fieldstage.db');
+  createPrivateFile(dbFile);
+  const privateFiles = (): string[] => [
+    ...['', '-wal', '-shm'].map((suffix) => dbFile + suffix),
+    options.settingsStore.path,
+    join(options.dataDir, 'secret.key'),
+    join(options.dataDir, 'tls'),
+  ];
+  tightenPrivate(privateFiles());
 
   // conf re-reads its file on every get(); phone messages use this cached copy instead.
   let current = settings.get();
@@ -58,7 +70,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     current = next;
   });
   const initial = current;
-  const store = Store.open(join(options.dataDir, 'fieldstage.db'), {
+  const store = Store.open(dbFile, {
     secrets: options.secretBox,
     exchanges: { retention: exchangeRetention(initial) },
   });
@@ -274,6 +286,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     pollItems,
     regenerateCertificate: async () => {
       certificate = await createCertificate(certDir, reachableAddresses([]));
+      tightenPrivate([certDir]);
       await startListeners(effective);
       await startFileServer(current);
       return certificate.fingerprint;
@@ -286,6 +299,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       library: certificateLibrary,
       ...(options.pickCertificateFile ? { pickFile: options.pickCertificateFile } : {}),
     },
+    log,
   });
 
   const fileHandlers = createFileHandlers({
@@ -315,6 +329,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       const requeued = store.transaction(() => store.jobs.requeueInterrupted(now()));
       if (requeued.length) log('info', `${requeued.length} interrupted job(s) queued again`);
       certificate = await loadOrCreateCertificate(certDir, reachableAddresses([]));
+      // The WAL files and the certificate exist by now.
+      tightenPrivate(privateFiles());
       await startListeners(current).catch((error: unknown) => {
         if (!(error instanceof ListenerBindError)) throw error;
         return startOnDefaults(error);

@@ -36,6 +36,7 @@ export interface HandlerContext {
   /** Removes phones and all their data (see retention/forget.ts); returns the MACs that existed. */
   forget: (macs: string[]) => string[];
   certificates: CertificateHandlerContext;
+  log: (level: 'info' | 'warn', message: string) => void;
 }
 
 export class NotFoundError extends Error {
@@ -80,6 +81,18 @@ export function createHandlers(ctx: HandlerContext): Omit<ApiHandlers, FileMetho
       return { adopted };
     },
     'phones.forget': async ({ macs }) => ({ forgotten: ctx.forget(macs.map(macOrThrow)).length }),
+    'phones.confirmIdentity': async ({ mac }) => {
+      const phone = phoneOr404(mac);
+      const hold = phone.identityHold;
+      const confirmed = hold !== null && store.transaction(() => store.phones.confirmIdentity(phone.mac, hold));
+      if (confirmed) {
+        const what = hold.changes.map((c) => `${c.field} ${c.from} → ${c.to}`).join(', ');
+        ctx.log('info', `${phone.mac}: identity confirmed by the technician (${what}); its writing jobs go out again`);
+        ctx.phoneChanged(phone.mac);
+        ctx.jobsQueued();
+      }
+      return { confirmed };
+    },
     'phones.contact': async ({ macs }) => ({ results: await ctx.contactNow(macs.map((m) => phoneOr404(m).mac)) }),
     'phones.setPolling': async ({ macs, intervalSeconds }) => {
       if (intervalSeconds !== 0 && intervalSeconds < POLL_INTERVAL_RANGE.min) {

@@ -1,7 +1,7 @@
-import { SECRET_MASK, isSecretItem } from '../../../shared/catalogue.js';
+import { SECRET_MASK } from '../../../shared/catalogue.js';
 import { FINAL_JOB_STATES, type JobState } from '../../../shared/jobs.js';
 import type { ExchangeSummary, ItemView, JobView, PhoneSummary } from '../../../shared/model.js';
-import type { Store } from '../store/index.js';
+import { isLoggedAsSecret, type Store } from '../store/index.js';
 import type { JobTally } from '../store/jobs-repo.js';
 import type { ExchangeRecord, JobRecord, PhoneRecord, StoredItem } from '../store/types.js';
 
@@ -54,6 +54,7 @@ function summaryOf(store: Store, phone: PhoneRecord, tally: readonly JobTally[])
     pollIntervalS: phone.pollIntervalS,
     jobState,
     pendingJobs: tally.filter((t) => !FINAL_JOB_STATES.includes(t.state)).reduce((sum, t) => sum + t.count, 0),
+    identityChange: phone.identityHold && { at: phone.identityHold.at, changes: phone.identityHold.changes },
   };
 }
 
@@ -64,7 +65,7 @@ export function itemView(item: StoredItem): ItemView {
     value: item.value,
     status: item.status,
     updatedAt: item.updatedAt,
-    secret: isSecretItem(item.name),
+    secret: isLoggedAsSecret(item.name),
   };
 }
 
@@ -74,8 +75,8 @@ export function jobView(job: JobRecord): JobView {
     mac: job.mac,
     kind: job.kind,
     state: job.state,
-    items: job.items.map((i) => (isSecretItem(i.name) ? { ...i, value: SECRET_MASK } : i)),
-    results: job.results.map((r) => (isSecretItem(r.name) && r.value !== undefined ? { ...r, value: SECRET_MASK } : r)),
+    items: job.items.map((i) => (isLoggedAsSecret(i.name) ? { ...i, value: SECRET_MASK } : i)),
+    results: job.results.map((r) => (isLoggedAsSecret(r.name) && r.value !== undefined ? { ...r, value: SECRET_MASK } : r)),
     warnings: job.warnings,
     reason: job.reason,
     nextContactAt: job.nextContactAt,

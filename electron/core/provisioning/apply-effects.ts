@@ -1,3 +1,4 @@
+import { acceptedContactMeUri } from '../identity/contact-me-uri.js';
 import type { JobState } from '../../../shared/jobs.js';
 import type { WpiItem } from '../../../shared/protocol.js';
 import { boundItems, describeRefused, identityValue, MAX_ITEMS_PER_PHONE, withinItemBudget } from '../limits/phone-input.js';
@@ -44,7 +45,16 @@ export function applyEffects(effects: readonly Effect[], ctx: EffectsContext): A
   for (const effect of effects) {
     switch (effect.type) {
       case 'contact':
-        recordContact(ctx, effect.mac, effect.reason, bounded(ctx.phone, effect.items, applied.warnings), effect.maxItems ?? -1);
+        {
+          const refused = recordContact(
+            ctx,
+            effect.mac,
+            effect.reason,
+            bounded(ctx.phone, effect.items, applied.warnings),
+            effect.maxItems ?? -1,
+          );
+          if (refused) applied.warnings.push(`${effect.mac} (${ctx.peer}): ${refused}`);
+        }
         applied.phoneChanged = true;
         applied.contactReason = effect.reason;
         break;
@@ -89,17 +99,22 @@ export function applyEffects(effects: readonly Effect[], ctx: EffectsContext): A
   return applied;
 }
 
-function recordContact(ctx: EffectsContext, mac: string, reason: string, items: WpiItem[], maxItems: number): void {
+/** Returns why a reported contact-me-uri was refused, if it was. */
+function recordContact(ctx: EffectsContext, mac: string, reason: string, items: WpiItem[], maxItems: number): string | undefined {
   const value = (name: string): string | null => identityValue(items.find((i) => i.name === name && !i.status)?.value ?? null);
+  const contactMe = acceptedContactMeUri(value('contact-me-uri'), ctx.peer);
+  // While a changed identity is held, the trusted identity stays as it was (null keeps a stored value).
+  const held = ctx.store.phones.get(mac)?.identityHold != null;
+  const identity = (fact: string | null): string | null => (held ? null : fact);
   ctx.store.phones.upsertContact(
     {
       mac,
-      model: value('device-type'),
+      model: identity(value('device-type')),
       softwareVersion: value('software-version'),
-      partNumber: value('part-number'),
-      e164: value('e164'),
-      ip: ctx.peer,
-      contactMeUri: value('contact-me-uri'),
+      partNumber: identity(value('part-number')),
+      e164: identity(value('e164')),
+      ip: identity(ctx.peer),
+      contactMeUri: identity(contactMe.uri),
       serverAddress: ctx.serverAddress,
       maxItems,
       lastReason: reason,
@@ -107,6 +122,7 @@ function recordContact(ctx: EffectsContext, mac: string, reason: string, items: 
     },
     ctx.adoptionFor(mac),
   );
+  return contactMe.refused;
 }
 
 /** What a phone reported, without the values too long to store (refusals go to the warnings). */

@@ -3,6 +3,9 @@ import { DCMP_URL_ITEM, type PhoneMessage, type WpiItem } from '../../../shared/
 import type { JobRef, Store } from '../store/index.js';
 import type { PhoneAdoption } from '../store/types.js';
 import { normalizeMac } from '../discovery/fingerprint.js';
+import { acceptedContactMeUri } from '../identity/contact-me-uri.js';
+import { holdReason } from '../identity/compare.js';
+import { IdentityGuard, reportedIdentity } from '../identity/guard.js';
 import { buildServiceMessage } from '../wpi/build.js';
 import { FLOW_LIMITS, handleMessage, rejectMessage, type Decision, type EnginePolicy, type PhoneContext } from '../wpi/engine.js';
 import type { RenderContext } from '../jobs/kind.js';
@@ -13,6 +16,7 @@ import { decodeBody, parsePhoneMessage } from '../wpi/parse.js';
 import { plainAddress } from '../reach/polling.js';
 import { FlowRegistry } from './flows.js';
 import type { PhoneRequest, PhoneResponse, PollResponse } from './phone-server.js';
+import { WRITING_JOB_KINDS } from '../../../shared/jobs.js';
 
 /** What happened, for the UI and the log; published only after the data is committed. */
 export interface ServiceNotifications {
@@ -47,6 +51,8 @@ export const FLOW_IDLE_TIMEOUT_MS = 120_000;
 export const BUSY_RETRY_MS = 60_000;
 /** Stored request bodies are cut here; a hostile 1 MB body must not fill the log. */
 const MAX_LOGGED_BODY = 256 * 1024;
+/** What a job carrying secrets says while its phone calls over plain HTTP. */
+export const PLAIN_HTTP_SECRET_REASON = 'waits for an HTTPS contact: it carries secrets, which are never sent over plain HTTP';
 
 /**
  * The adapter around the pure engine: finds the flow and the phone's stored context,
@@ -55,9 +61,11 @@ const MAX_LOGGED_BODY = 256 * 1024;
  */
 export class ProvisioningService {
   readonly flows: FlowRegistry;
+  readonly identity: IdentityGuard;
 
   constructor(private readonly deps: ServiceDeps) {
     this.flows = new FlowRegistry(FLOW_IDLE_TIMEOUT_MS, deps.flowBudgetBytes);
+    this.identity = new IdentityGuard(deps.store.phones);
   }
 
   /**
@@ -116,8 +124,20 @@ export class ProvisioningService {
     if (abandoned?.flow.step) this.requeueRunning(mac, 'the phone started a new interaction before answering', outbox);
 
     if (message.reason === 'start-up') this.resendPollSettings(mac, req.localAddress, outbox);
-    const context = this.contextFor(mac, message, open?.flow.tried ?? [], { localAddress: plainAddress(req.localAddress) });
-    let decision = handleMessage({ message, flow: open?.flow ?? null, mac, phone: context, policy: this.deps.policy() });
+    const context = this.contextFor(
+      mac,
+      message,
+      open?.flow.tried ?? [],
+      { localAddress: plainAddress(req.localAddress) },
+      req.secure,
+      outbox,
+    );
+    const input = { message, flow: open?.flow ?? null, mac, phone: context, policy: this.deps.policy() };
+    let decision = handleMessage(input);
+    // The identity is known only once the whole first message is (it may come in fragments):
+    // a hold found now decides again, without writing jobs (the engine is pure, so that is free).
+    const held = this.checkIdentity(mac, decision, req, started, context, outbox);
+    if (held) decision = handleMessage({ ...input, phone: held });
     let reply: string;
     try {
       reply = buildServiceMessage(decision.reply);
@@ -182,7 +202,7 @@ export class ProvisioningService {
     const phone = this.deps.store.phones.get(mac);
     if (!phone) return { status: 200 };
     // A job waiting out a busy back-off does not count: the phone would only be refused again.
-    const pending = this.runnableJobs(mac, phone.adoption === 'adopted', now, false);
+    const pending = this.runnableJobs(mac, phone.adoption === 'adopted' && !phone.identityHold, now, false);
     return { status: pending.length > 0 ? 202 : 200 };
   }
 
@@ -212,14 +232,34 @@ export class ProvisioningService {
    * reads the store. Items (secrets decrypted) are loaded and rendered only for the jobs it may
    * still start in this interaction, at most as many as it can take steps.
    */
-  private contextFor(mac: string, message: PhoneMessage, tried: readonly string[], render: RenderContext): PhoneContext {
+  private contextFor(
+    mac: string,
+    message: PhoneMessage,
+    tried: readonly string[],
+    render: RenderContext,
+    secure: boolean,
+    outbox: Outbox,
+  ): PhoneContext {
     const { store } = this.deps;
     const phone = store.phones.get(mac);
     const adopted = phone ? phone.adoption === 'adopted' : this.deps.adoptionFor(mac) === 'adopted';
+    const hold = phone?.identityHold ? holdReason(phone.identityHold.changes) : null;
     const now = this.deps.now();
     // A phone answering a solicited contact or calling after a call ended gets its busy jobs again.
-    const jobs = this.runnableJobs(mac, adopted, now, message.reason !== 'reply-to')
-      .filter((j) => !tried.includes(j.id))
+    const runnable = this.runnableJobs(mac, adopted, now, message.reason !== 'reply-to');
+    // Said on the jobs once per interaction, at its first message.
+    if (hold && message.reason !== 'reply-to') {
+      this.noteWaiting(
+        runnable.filter((j) => WRITING_JOB_KINDS.includes(j.kind)),
+        `held: ${hold}`,
+        outbox,
+      );
+    }
+    // Over plain HTTP everything would travel in clear: jobs with secrets wait for HTTPS.
+    const inClear = secure ? [] : runnable.filter((j) => store.jobs.carriesSecrets(j.id));
+    this.noteWaiting(inClear, PLAIN_HTTP_SECRET_REASON, outbox);
+    const jobs = runnable
+      .filter((j) => !inClear.includes(j) && !tried.includes(j.id))
       .slice(0, FLOW_LIMITS.maxSteps)
       .map((j) => ({ id: j.id, kind: j.kind, items: renderJobItems(j.kind, store.jobs.itemsForSending(j.id), render) }));
     const awaited = store.jobs.awaitedFor(mac).map((j) => ({
@@ -232,10 +272,54 @@ export class ProvisioningService {
       inventoryComplete: phone?.inventoryComplete ?? false,
       ...(phone?.softwareVersion ? { storedSoftwareVersion: phone.softwareVersion } : {}),
       ...(phone && phone.maxItems > 0 ? { maxItems: phone.maxItems } : {}),
-      mayWrite: adopted,
+      mayWrite: adopted && !hold,
+      ...(hold ? { holdReason: hold } : {}),
       jobs,
       awaited,
     };
+  }
+
+  /**
+   * A first message whose identity facts do not fit the adopted phone's: the hold is recorded
+   * (and logged when new), and the context to decide again with is returned; null when the
+   * decision stands (no first message, no hold, or the context already knew it).
+   */
+  private checkIdentity(
+    mac: string,
+    decision: Decision,
+    req: PhoneRequest,
+    at: number,
+    context: PhoneContext,
+    outbox: Outbox,
+  ): PhoneContext | null {
+    const contact = decision.effects.find((e) => e.type === 'contact');
+    if (!contact || contact.type !== 'contact') return null;
+    const peer = plainAddress(req.peer);
+    const uri = acceptedContactMeUri(contact.items.find((i) => i.name === 'contact-me-uri' && !i.status)?.value ?? null, peer).uri;
+    const { hold, fresh } = this.identity.observe(mac, reportedIdentity(contact.items, peer, uri), at);
+    if (!hold) return null;
+    const reason = holdReason(hold.changes);
+    if (fresh) {
+      outbox.touched.add(mac);
+      outbox.add(() => {
+        this.deps.notify.log('warn', `${mac} (${peer}): ${reason}; Secure Mode is the real protection`);
+        this.deps.notify.phoneChanged(mac);
+      });
+    }
+    if (context.holdReason) return null;
+    const writing = context.jobs.filter((j) => WRITING_JOB_KINDS.includes(j.kind));
+    this.noteWaiting(writing, `held: ${reason}`, outbox);
+    return { ...context, mayWrite: false, holdReason: reason };
+  }
+
+  /** Says on each of these jobs why it waits (only where the reason is new). */
+  private noteWaiting(jobs: readonly JobRef[], reason: string, outbox: Outbox): void {
+    const { store, notify } = this.deps;
+    const at = this.deps.now();
+    for (const job of jobs) {
+      if (store.jobs.get(job.id)?.reason === reason || !store.jobs.update(job.id, { reason, updatedAt: at })) continue;
+      outbox.add(() => notify.jobChanged(job.id));
+    }
   }
 
   private runnableJobs(mac: string, adopted: boolean, now: number, ignoreBackoff = true): JobRef[] {

@@ -72,7 +72,10 @@ export class Reacher {
 
   private async pass(): Promise<void> {
     this.settleOverdue();
-    const macs = this.deps.store.jobs.phonesWithRunnable(this.deps.now(), WAKING_JOB_KINDS).filter((mac) => !this.deps.inFlow(mac));
+    // A phone held for a changed identity is not woken: its writing jobs wait for the technician.
+    const macs = this.deps.store.jobs
+      .phonesWithRunnable(this.deps.now(), WAKING_JOB_KINDS)
+      .filter((mac) => !this.deps.inFlow(mac) && !this.deps.store.phones.get(mac)?.identityHold);
     await this.contact(macs, false);
   }
 

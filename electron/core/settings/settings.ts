@@ -39,6 +39,8 @@ export function settingsStoreOptions(): Partial<Options<SettingsData>> {
     schema: SETTINGS_SCHEMA,
     defaults: defaultSettings(),
     clearInvalidConfig: true,
+    // 0600: the settings file lives in the private data folder (see app/private-files.ts).
+    configFileMode: 0o600,
     projectVersion: APP_VERSION,
     migrations: SETTINGS_MIGRATIONS,
   };

@@ -150,6 +150,10 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX file_downloads_by_file ON file_downloads (file_id, id);
   CREATE INDEX file_downloads_by_peer ON file_downloads (peer, id);
   `,
+  // A changed identity that holds the phone's writing jobs (JSON), until the technician confirms.
+  `
+  ALTER TABLE phones ADD COLUMN identity_hold TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

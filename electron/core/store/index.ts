@@ -22,7 +22,7 @@ export {
 } from './exchanges-repo.js';
 export { CertificatesRepo, type CertificateRecord, type NewCertificate } from './certificates-repo.js';
 export { FilesRepo, FILE_DOWNLOAD_LOG_LIMIT, type FileRecord, type FileDetails, type FileUse, type DownloadRecord } from './files-repo.js';
-export { createKeyFileSecretBox, isSecretName, redactItems, redactXml, type SecretBox } from './secrets.js';
+export { createKeyFileSecretBox, isLoggedAsSecret, isSecretName, redactItems, redactXml, type SecretBox } from './secrets.js';
 export type * from './types.js';
 
 export interface StoreOptions {
@@ -50,6 +50,7 @@ export class Store {
     this.#db = db;
     this.phones = new PhonesRepo(db);
     this.inventory = new InventoryRepo(db, options.secrets);
+    this.inventory.sealCredentialsInClear();
     this.jobs = new JobsRepo(db, options.secrets);
     this.exchanges = new ExchangesRepo(db, options.exchanges);
     this.certificates = new CertificatesRepo(db, options.secrets);

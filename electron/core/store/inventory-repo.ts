@@ -2,7 +2,7 @@ import { SECRET_MASK } from '../../../shared/catalogue.js';
 import type { WpiItem } from '../../../shared/protocol.js';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.js';
-import { isSecretName, type SecretBox } from './secrets.js';
+import { isLoggedAsSecret, type SecretBox } from './secrets.js';
 import type { StoredItem } from './types.js';
 
 /** `idx` value of a single (non-indexed) item; see the schema for why not NULL. */
@@ -62,6 +62,28 @@ export class InventoryRepo {
     this.#merge = db.transaction((rows: RowParams[]) => this.#upsertRows(rows));
   }
 
+  /**
+   * Seals credentials stored in clear by versions that sealed catalogue secrets only; returns
+   * how many. The LIKE filter keeps the scan cheap; the name rule itself decides.
+   */
+  sealCredentialsInClear(): number {
+    const rows = this.#db
+      .prepare<[], { mac: string; name: string; idx: number; value: string }>(
+        `SELECT mac, name, idx, value FROM inventory WHERE sealed IS NULL AND value <> ''
+           AND (name LIKE '%pwd%' OR name LIKE '%pass%' OR name LIKE '%pin%' OR name LIKE '%secret%')`,
+      )
+      .all()
+      .filter((row) => isLoggedAsSecret(row.name));
+    if (!rows.length) return 0;
+    const seal = this.#db.prepare<[Buffer, string, string, number]>(
+      'UPDATE inventory SET value = NULL, sealed = ? WHERE mac = ? AND name = ? AND idx = ?',
+    );
+    this.#db.transaction(() => {
+      for (const row of rows) seal.run(this.#secrets.encrypt(row.value), row.mac, row.name, row.idx);
+    })();
+    return rows.length;
+  }
+
   /** A complete ReadAllItems: the phone's inventory becomes exactly `items`. The phone must exist. */
   replace(mac: string, items: readonly WpiItem[], at: number): void {
     this.#replace(mac, this.#rows(mac, items, at));
@@ -90,7 +112,8 @@ export class InventoryRepo {
   #rows(mac: string, items: readonly WpiItem[], at: number): RowParams[] {
     return items.map((item): RowParams => {
       // An empty secret has nothing to hide and "not set" is worth showing (same rule as redactXml).
-      const secret = item.value !== '' && isSecretName(item.name);
+      // Credentials the catalogue does not know are sealed too: whatever the logs mask.
+      const secret = item.value !== '' && isLoggedAsSecret(item.name);
       return [
         mac,
         item.name,

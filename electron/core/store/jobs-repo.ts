@@ -4,7 +4,7 @@ import { FINAL_JOB_STATES, type ItemResult, type JobKind, type JobState } from '
 import type { WpiItem } from '../../../shared/protocol.js';
 import type { Db } from './database.js';
 import type { RevealOption } from './inventory-repo.js';
-import { isSecretName, type SecretBox } from './secrets.js';
+import { isLoggedAsSecret, type SecretBox } from './secrets.js';
 import type { JobRecord } from './types.js';
 
 /** Fields a caller may change; `undefined` leaves a field as it is, `null` clears it. */
@@ -244,6 +244,12 @@ export class JobsRepo {
     return this.#open<WpiItem>(row.items, true);
   }
 
+  /** Whether the job's items hold a sealed (secret) value; nothing is decrypted. */
+  carriesSecrets(id: string): boolean {
+    const row = this.#get.get(id);
+    return row !== undefined && JSON.parse(row.items).some((entry: SealedEntry<WpiItem>) => entry.sealed !== undefined);
+  }
+
   /** Sent jobs whose outcome the phone reports in a later message, oldest first. */
   awaitedFor(mac: string): JobRecord[] {
     return this.#awaited.all(mac).map((row) => this.#toRecord(row, false));
@@ -322,7 +328,7 @@ export class JobsRepo {
 
   #seal<T extends { name: string; value?: string }>(entries: readonly T[]): SealedEntry<T>[] {
     return entries.map((entry) => {
-      if (!entry.value || !isSecretName(entry.name)) return entry;
+      if (!entry.value || !isLoggedAsSecret(entry.name)) return entry;
       const { value, ...rest } = entry;
       return { ...rest, sealed: this.#secrets.encrypt(value).toString('base64') };
     });

@@ -1,5 +1,5 @@
 import type { Db } from './database.js';
-import type { PhoneAdoption, PhoneRecord } from './types.js';
+import type { IdentityHold, PhoneAdoption, PhoneRecord } from './types.js';
 
 /**
  * What one contact from a phone tells about it. `undefined`/`null` means "not reported this
@@ -35,6 +35,7 @@ interface PhoneRow {
   last_reason: string | null;
   poll_interval_s: number | null;
   server_address: string | null;
+  identity_hold: string | null;
 }
 
 interface UpsertParams {
@@ -64,6 +65,8 @@ export class PhonesRepo {
   readonly #setInventoryComplete;
   readonly #setPolling;
   readonly #delete;
+  readonly #setHold;
+  readonly #confirm;
 
   constructor(db: Db) {
     this.#db = db;
@@ -99,6 +102,15 @@ export class PhonesRepo {
     this.#setInventoryComplete = db.prepare<[number, string]>('UPDATE phones SET inventory_complete = ? WHERE mac = ?');
     this.#setPolling = db.prepare<[number | null, string]>('UPDATE phones SET poll_interval_s = ? WHERE mac = ?');
     this.#delete = db.prepare<[string]>('DELETE FROM phones WHERE mac = ?');
+    this.#setHold = db.prepare<[string | null, string]>('UPDATE phones SET identity_hold = ? WHERE mac = ?');
+    this.#confirm = db.prepare<{ mac: string } & IdentityHold['reported']>(`
+      UPDATE phones SET identity_hold = NULL,
+        ip             = coalesce(@ip, ip),
+        model          = coalesce(@model, model),
+        part_number    = coalesce(@partNumber, part_number),
+        e164           = coalesce(@e164, e164),
+        contact_me_uri = coalesce(@contactMeUri, contact_me_uri)
+      WHERE mac = @mac`);
   }
 
   /** Records a contact. `adoption` applies only if the phone is new; `created` says whether it was. */
@@ -159,6 +171,16 @@ export class PhonesRepo {
     return this.#setPolling.run(intervalS, mac).changes > 0;
   }
 
+  /** Records (or with null clears) the hold of a changed identity; false if the phone is unknown. */
+  setIdentityHold(mac: string, hold: IdentityHold | null): boolean {
+    return this.#setHold.run(hold && JSON.stringify(hold), mac).changes > 0;
+  }
+
+  /** The technician confirmed the phone: its reported identity becomes the trusted one. */
+  confirmIdentity(mac: string, hold: IdentityHold): boolean {
+    return this.#confirm.run({ mac, ...hold.reported }).changes > 0;
+  }
+
   /** Deletes the phone and (by cascade) its inventory; jobs and exchange log are the caller's (see retention/forget.ts). */
   delete(mac: string): boolean {
     return this.#delete.run(mac).changes > 0;
@@ -182,5 +204,6 @@ function toRecord(row: PhoneRow): PhoneRecord {
     lastReason: row.last_reason,
     pollIntervalS: row.poll_interval_s,
     serverAddress: row.server_address,
+    identityHold: row.identity_hold === null ? null : (JSON.parse(row.identity_hold) as IdentityHold),
   };
 }

@@ -84,12 +84,15 @@ export function isSecretName(name: string): boolean {
 
 /**
  * Names that look like a credential although the catalogue does not list them (newer firmware
- * adds items). Logs mask them too; only catalogue secrets are sealed in the store, so the editor
- * and the store agree on what is secret.
+ * adds items). Logs mask them, the store seals them and the UI shows them masked, like
+ * catalogue secrets.
  */
 const CREDENTIAL_NAME = /(^|-)(pwd|passwd|password|pin|secret|passphrase)(-unicode)?$/i;
 
-/** Whether a value must never appear in a log or the exchange log; the catalogue decides for items it knows. */
+/**
+ * Whether a value must never appear in clear in a log, the exchange log, the database or the UI;
+ * the catalogue decides for items it knows.
+ */
 export function isLoggedAsSecret(name: string): boolean {
   const trimmed = name.trim();
   return isSecretName(trimmed) || (catalogueItem(trimmed) === undefined && CREDENTIAL_NAME.test(trimmed));

@@ -1,4 +1,5 @@
 import type { ItemResult, JobKind, JobState } from '../../../shared/jobs.js';
+import type { IdentityChange } from '../../../shared/model.js';
 import type { WpiItem } from '../../../shared/protocol.js';
 
 /** Adoption state: a phone never seen before is quarantined (read, never written) until adopted. */
@@ -23,6 +24,22 @@ export interface PhoneRecord {
   pollIntervalS: number | null;
   /** Local address the phone last reached the service on (for URLs we hand it). */
   serverAddress: string | null;
+  /** Set while a changed identity holds the phone's writing jobs (see electron/core/identity). */
+  identityHold: IdentityHold | null;
+}
+
+/** What a contact says about who the phone is; null = not reported. */
+export interface IdentityFacts {
+  ip: string | null;
+  model: string | null;
+  partNumber: string | null;
+  e164: string | null;
+  contactMeUri: string | null;
+}
+
+export interface IdentityHold extends IdentityChange {
+  /** The facts last reported, taken over when the technician confirms. */
+  reported: IdentityFacts;
 }
 
 export interface StoredItem {

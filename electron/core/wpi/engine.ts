@@ -1,5 +1,5 @@
 import type { Action, PhoneMessage, ServiceMessage, WpiItem } from '../../../shared/protocol.js';
-import { JOB_KINDS } from '../../../shared/jobs.js';
+import { JOB_KINDS, WRITING_JOB_KINDS } from '../../../shared/jobs.js';
 import type { JobStep, Outcome, StepContext } from '../jobs/kind.js';
 import { jobKind } from '../jobs/registry.js';
 import type { AwaitedJob, EngineJob, Effect } from './effects.js';
@@ -34,8 +34,10 @@ export interface PhoneContext {
   inventoryComplete: boolean;
   /** Software version stored from the previous contact. */
   storedSoftwareVersion?: string;
-  /** Adopted (not quarantined): writing jobs may be sent. */
+  /** Adopted (not quarantined) and not held: writing jobs may be sent. */
   mayWrite: boolean;
+  /** Why writing jobs are held although the phone is adopted (its identity changed); logged per interaction. */
+  holdReason?: string;
   /** Runnable jobs in the order they should run. */
   jobs: EngineJob[];
   /** Jobs sent earlier whose outcome the phone reports in a later message. */
@@ -183,6 +185,9 @@ function startFlow(input: MessageInput, policy: EnginePolicy): Decision {
     items: message.items,
     ...(message.maxItems > 0 ? { maxItems: message.maxItems } : {}),
   });
+  if (phone.holdReason && phone.jobs.some((j) => WRITING_JOB_KINDS.includes(j.kind))) {
+    effects.push({ type: 'warning', mac, message: phone.holdReason });
+  }
   effects.push({ type: 'inventory', mac, mode: 'merge', items: message.items.filter((i) => !i.status) });
 
   const softwareVersion = value(message.items, 'software-version') ?? phone.storedSoftwareVersion;
