@@ -11,6 +11,7 @@ import {
   readAllFragment,
   realStartUp,
   REFUSALS,
+  ROGUE_CONTACT_MAC,
   type HostileInput,
   type HttpsInput,
   type RawInput,
@@ -221,6 +222,11 @@ describe('hostile phone traffic against a real core', () => {
     const rejected = exchanges.filter((e) => e.peer.startsWith('127.0.4') && e.peer !== '127.0.40.1');
     // Answered in WPI (200 with an action) or refused at HTTP level (no action).
     expect(rejected.filter((e) => (e.httpStatus === 200) !== (e.action !== null))).toEqual([]);
+
+    // No phone input forged a log line, and a contact-me-uri pointing elsewhere was not taken.
+    expect(core.logs.filter((line) => /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(line))).toEqual([]);
+    const rogue = verdicts.find((v) => v.input.name === 'contact-me-uri pointing at another host, port and path');
+    expect(core.core.store.phones.get(ROGUE_CONTACT_MAC)?.contactMeUri).toBe(`http://${rogue?.peer}:8085/contact_dls.html/ContactDLS`);
 
     // The good phone was served completely, without a single protocol violation.
     const mac = '00:1A:E8:40:00:01';

@@ -214,7 +214,50 @@ export function hostileInputs(seed = 0x5eed_f1e1d): HostileInput[] {
   framing(add);
   resets(add);
   garbage(add, int);
+  rogue(add);
   return out;
+}
+
+/** MAC of the rogue start-up whose contact-me-uri points at another host (checked after the barrage). */
+export const ROGUE_CONTACT_MAC = hostileMac(20);
+
+/** A device on the LAN lying about itself: contact-me elsewhere, control characters that would forge log lines. */
+function rogue(add: Collector): void {
+  const g = 'rogue device';
+  const readAll = (nonce: string): Expectation => ({ statuses: [200], actions: ['ReadAllItems'], nonce });
+  const startUp = (nonce: string, items: WpiItem[]): string => serializeMessage(nonce, -1, { reason: 'start-up', items })[0] ?? '';
+  add.https(
+    g,
+    'contact-me-uri pointing at another host, port and path',
+    startUp('R0GUE00000000001', [
+      { name: 'mac-addr', value: ROGUE_CONTACT_MAC },
+      { name: 'contact-me-uri', value: 'http://127.0.99.1:8080/internal/admin?action=reboot' },
+    ]),
+    readAll('R0GUE00000000001'),
+  );
+  add.https(
+    g,
+    'contact-me-uri with credentials and a query',
+    startUp('R0GUE00000000002', [
+      { name: 'mac-addr', value: hostileMac(21) },
+      { name: 'contact-me-uri', value: 'http://admin:admin@127.0.41.1:8085/contact_dls.html/ContactDLS?x=1' },
+    ]),
+    readAll('R0GUE00000000002'),
+  );
+  add.https(
+    g,
+    'line breaks and a terminal escape in identity items',
+    startUp('R0GUE00000000003', [
+      { name: 'mac-addr', value: hostileMac(22) },
+      { name: 'device-type', value: 'OpenStage 60\nwarn: forged line\u001b[2J' },
+      { name: 'e164', value: '4930\r\nwarn: forged' },
+    ]),
+    readAll('R0GUE00000000003'),
+  );
+  add.https(g, 'line break entity in the nonce', workpoint('nonce="R0GUE&#10;warn: forged nonce"', reason('start-up')), {
+    ...CLEANUP,
+    nonce: null,
+  });
 }
 
 function truncations(add: Collector, int: (n: number) => number, echo: (b: string) => Expectation): void {

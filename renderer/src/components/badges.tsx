@@ -22,6 +22,18 @@ export function JobStateBadge({ state }: { state: JobState }) {
   );
 }
 
+/** The phone's identity changed: its writing jobs are held until the technician confirms. */
+export function IdentityChangedBadge({ phone }: { phone: PhoneSummary }) {
+  const t = useT();
+  if (!phone.identityChange) return null;
+  const what = phone.identityChange.changes.map((c) => `${t(`identity.field.${c.field}`)}: ${c.from} → ${c.to}`).join('\n');
+  return (
+    <Badge size="sm" tt="none" variant="filled" color="red" title={what} data-testid={`identity-badge-${phone.mac}`}>
+      {t('identity.badge')}
+    </Badge>
+  );
+}
+
 /** Quarantined phones are read but never written until adopted: make that unmissable. */
 export function AdoptionBadge({ adoption }: { adoption: PhoneSummary['adoption'] }) {
   const t = useT();

@@ -32,6 +32,20 @@ export const de: Record<MessageKey, string> = {
   'notice.contactResult': 'Kontaktanfrage: {outcome}',
   'notice.settingsSaved': 'Einstellungen gespeichert',
   'notice.certificateRegenerated': 'Neues Zertifikat erstellt',
+  'notice.identityConfirmed': 'Identität von {mac} bestätigt; seine Aufträge werden wieder gesendet',
+
+  'identity.badge': 'Identität geändert',
+  'identity.title': 'Dieses Telefon meldet eine andere Identität',
+  'identity.explanation':
+    'Ein Gerät, das sich mit dieser MAC-Adresse meldet ({at}), nennt andere Merkmale als das übernommene Telefon. Bis Sie bestätigen, dass es dasselbe Telefon ist, sendet Fieldstage ihm nichts, was es verändert: Passwörter und andere Geheimnisse bleiben hier.',
+  'identity.secureMode':
+    'Im Standardmodus kann Fieldstage nicht prüfen, wer ein Telefon ist: Jedes Gerät im Netz kann eine MAC-Adresse vorgeben. Echten Schutz bietet erst der Secure Mode (gegenseitiges TLS).',
+  'identity.confirm': 'Es ist dasselbe Telefon: bestätigen',
+  'identity.field.ip': 'IP-Adresse',
+  'identity.field.model': 'Modell',
+  'identity.field.partNumber': 'Sachnummer',
+  'identity.field.e164': 'Rufnummer',
+  'identity.field.contactMeUri': 'Contact-me-Adresse',
   'notice.pollingQueued': 'Abfrage-Einstellung für {mac} eingeplant',
 
   'adoption.adopted': 'übernommen',
@@ -321,6 +335,9 @@ export const de: Record<MessageKey, string> = {
   'settings.phonePortHint': 'Diesen Port rufen die Telefone; 18443 ist ihr Standard.',
   'settings.httpPort': 'Einfacher HTTP-Port',
   'settings.httpPortHint': 'Für alte Telefone und Datei-Downloads; 0 schaltet ihn ab.',
+  'settings.httpWarningTitle': 'Einfaches HTTP ist unverschlüsselt',
+  'settings.httpWarning':
+    'Alles auf diesem Port geht im Klartext über das Netz. Fieldstage sendet darüber nie Passwörter oder andere Geheimnisse: Ein Auftrag mit Geheimnissen wartet, bis das Telefon über HTTPS anruft. Schalten Sie ihn ab, wenn kein Telefon ihn braucht.',
   'settings.off': 'aus',
   'settings.bindAddresses': 'Empfangen auf',
   'settings.bindAddressesHint': 'Keine Auswahl bedeutet alle Adressen.',

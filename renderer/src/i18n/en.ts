@@ -34,6 +34,20 @@ export const en = {
   'notice.settingsSaved': 'Settings saved',
   'notice.certificateRegenerated': 'New certificate created',
   'notice.pollingQueued': 'Polling setting queued for {mac}',
+  'notice.identityConfirmed': 'Identity of {mac} confirmed; its jobs go out again',
+
+  'identity.badge': 'identity changed',
+  'identity.title': 'This phone reported another identity',
+  'identity.explanation':
+    'A device answering for this MAC address ({at}) reports other facts than the adopted phone. Until you confirm that it is the same phone, Fieldstage sends it nothing that changes it: passwords and other secrets stay here.',
+  'identity.secureMode':
+    'Fieldstage cannot prove who a phone is in the default mode: any device on the network can claim a MAC address. Secure Mode (mutual TLS) is the real protection.',
+  'identity.confirm': 'It is the same phone: confirm',
+  'identity.field.ip': 'IP address',
+  'identity.field.model': 'Model',
+  'identity.field.partNumber': 'Part number',
+  'identity.field.e164': 'Number',
+  'identity.field.contactMeUri': 'Contact-me address',
 
   'adoption.adopted': 'adopted',
   'adoption.quarantined': 'quarantined',
@@ -318,6 +332,9 @@ export const en = {
   'settings.phonePortHint': 'Phones call this port; 18443 is their default.',
   'settings.httpPort': 'Plain HTTP port',
   'settings.httpPortHint': 'For old phones and file downloads; 0 turns it off.',
+  'settings.httpWarningTitle': 'Plain HTTP is not encrypted',
+  'settings.httpWarning':
+    'Everything on this port travels in clear over the network. Fieldstage never sends passwords or other secrets over it: a job carrying secrets waits until the phone calls over HTTPS. Turn it off when no phone needs it.',
   'settings.off': 'off',
   'settings.bindAddresses': 'Listen on',
   'settings.bindAddressesHint': 'None ticked means all addresses.',

@@ -15,6 +15,8 @@ export interface PhonesSlice {
   forgetPhones(macs: string[]): Promise<number>;
   /** Asks phones to call in now (contact-me); returns one outcome per phone. */
   contactPhones(macs: string[]): Promise<{ mac: string; outcome: string; detail: string }[]>;
+  /** The technician vouches for a phone whose identity changed; false when nothing was held. */
+  confirmIdentity(mac: string): Promise<boolean>;
   /** Phones behind NAT poll instead of waiting for contact-me; 0 switches polling off. Queues write jobs. */
   setPolling(macs: string[], intervalSeconds: number): Promise<JobView[]>;
 }
@@ -62,6 +64,11 @@ export const createPhonesSlice: SliceCreator<PhonesSlice> = (api) => (set, get) 
   async contactPhones(macs) {
     const { results } = await api.call('phones.contact', { macs });
     return results;
+  },
+
+  async confirmIdentity(mac) {
+    const { confirmed } = await api.call('phones.confirmIdentity', { mac });
+    return confirmed;
   },
 
   async setPolling(macs, intervalSeconds) {

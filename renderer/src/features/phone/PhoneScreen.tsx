@@ -6,6 +6,7 @@ import { useAppStore } from '../../store/context.js';
 import { ParametersTab } from '../editor/ParametersTab.js';
 import { ProtocolLogTab } from '../protocol/ProtocolLogTab.js';
 import { ActionsTab } from './ActionsTab.js';
+import { IdentityChangeAlert } from './IdentityChangeAlert.js';
 import { OverviewTab } from './OverviewTab.js';
 import { PhoneHeader } from './PhoneHeader.js';
 
@@ -35,6 +36,7 @@ export function PhoneScreen({ mac }: { mac: string }) {
   return (
     <Stack gap="sm">
       <PhoneHeader phone={phone} />
+      <IdentityChangeAlert phone={phone} />
       <Tabs value={tab} onChange={setTab} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="overview" data-testid="tab-overview">

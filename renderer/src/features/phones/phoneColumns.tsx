@@ -1,7 +1,7 @@
 import { Checkbox } from '@mantine/core';
 import { createColumnHelper } from '@tanstack/react-table';
 import type { PhoneSummary } from '../../../../shared/model.js';
-import { AdoptionBadge, JobStateBadge } from '../../components/badges.js';
+import { AdoptionBadge, IdentityChangedBadge, JobStateBadge } from '../../components/badges.js';
 import type { Language, Translate } from '../../i18n/index.js';
 import { formatDateTime, formatRelative } from '../../lib/format.js';
 
@@ -50,8 +50,14 @@ export function phoneColumns(t: Translate, language: Language, now: number) {
     column.accessor((phone) => text(phone.softwareVersion), { id: 'firmware', header: t('phone.firmware'), size: 120 }),
     column.accessor('adoption', {
       header: t('phone.adoption'),
-      size: 110,
-      cell: (info) => <AdoptionBadge adoption={info.getValue()} />,
+      size: 150,
+      // A changed identity sits next to the adoption state: both decide whether the phone is written.
+      cell: ({ row }) => (
+        <span style={{ display: 'inline-flex', gap: 4 }}>
+          <AdoptionBadge adoption={row.original.adoption} />
+          <IdentityChangedBadge phone={row.original} />
+        </span>
+      ),
     }),
     column.accessor((phone) => phone.jobState ?? '', {
       id: 'jobState',

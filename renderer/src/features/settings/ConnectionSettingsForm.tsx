@@ -1,4 +1,4 @@
-import { Button, Card, Checkbox, Group, NumberInput, SegmentedControl, Stack, Switch, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Button, Card, Checkbox, Group, NumberInput, SegmentedControl, Stack, Switch, Text, Textarea, Title } from '@mantine/core';
 import { ListenerStatusList } from './ListenerStatusList.js';
 import { useState } from 'react';
 import type { SettingsView } from '../../../../shared/model.js';
@@ -109,6 +109,11 @@ export function ConnectionSettingsForm({ settings }: { settings: SettingsView })
                 data-testid="settings-http-port"
               />
             </Group>
+            {draft.httpPort > 0 && (
+              <Alert color="orange" title={t('settings.httpWarningTitle')} data-testid="settings-http-warning">
+                {t('settings.httpWarning')}
+              </Alert>
+            )}
             <Checkbox.Group
               label={t('settings.bindAddresses')}
               description={t('settings.bindAddressesHint')}
