@@ -5,10 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SECRET_MASK } from '../../shared/catalogue.js';
 import type { WpiItem } from '../../shared/protocol.js';
 import { CONTACT_ME_PATH, sendContactMe, type ContactMeRequest } from '../../electron/core/discovery/contact-me.js';
-import { SimPhone } from '../sim/phone.js';
+import type { SimPhone } from '../sim/phone.js';
 import { loadFixtureItems } from '../sim/items.js';
 import { serializeMessage } from '../sim/wire.js';
 import { freePort, startTestCore, type TestCore } from '../support/core-harness.js';
+import { TestPhones } from '../support/phones.js';
 import { HostileSession, dlsSummary } from '../support/raw-client.js';
 import { readAllFragment, reason, workpoint } from '../support/hostile-inputs.js';
 import { until } from '../support/wait.js';
@@ -20,26 +21,20 @@ import { until } from '../support/wait.js';
  */
 
 const ADOPT_ALL = { adoption: { adoptAll: true, macs: [], prefixes: [] } };
-const FAST_CONTACT = { contactMe: { minIntervalMs: 1000, callbackTimeoutMs: 120_000, maxAttempts: 50 } };
 const SIP_SECRET = 'Sip-Secret-4711';
 
 let core: TestCore | null = null;
-const phones: SimPhone[] = [];
+const phones = new TestPhones();
 const servers: Server[] = [];
 
 afterEach(async () => {
-  await Promise.all(phones.splice(0).map((p) => p.stop()));
+  await phones.stopAll();
   await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
   await core?.stop();
   core = null;
 });
 
-function phoneAt(ip: string, mac: string, options: Partial<ConstructorParameters<typeof SimPhone>[0]> = {}): SimPhone {
-  if (!core) throw new Error('core not started');
-  const phone = new SimPhone({ mac, ip, server: { host: '127.0.0.1', port: core.port }, contactMePort: 0, rebootDelayMs: 50, ...options });
-  phones.push(phone);
-  return phone;
-}
+const phoneAt = (ip: string, mac: string, options: Parameters<TestPhones['at']>[3] = {}): SimPhone => phones.at(core, ip, mac, options);
 
 function withItem(items: readonly WpiItem[], name: string, value: string): WpiItem[] {
   const out = items.filter((i) => !(i.name === name && i.index === undefined));
@@ -64,7 +59,7 @@ function writesTo(peer: string): string[] {
 
 describe('a changed identity holds the writing jobs until the technician confirms', () => {
   it('a rogue with an adopted MAC, another address, part number and number gets no secret', async () => {
-    core = await startTestCore({ ...ADOPT_ALL, ...FAST_CONTACT });
+    core = await startTestCore(ADOPT_ALL);
     const mac = '00:1A:E8:60:00:01';
     const real = phoneAt('127.0.60.1', mac, { e164: '4930600001' });
     await real.start();
@@ -118,7 +113,7 @@ describe('a changed identity holds the writing jobs until the technician confirm
   }, 60_000);
 
   it('a plain DHCP address change of an otherwise identical phone stays silent', async () => {
-    core = await startTestCore({ ...ADOPT_ALL, ...FAST_CONTACT });
+    core = await startTestCore(ADOPT_ALL);
     const mac = '00:1A:E8:60:00:03';
     const first = phoneAt('127.0.60.3', mac);
     await first.start();
@@ -146,15 +141,12 @@ describe('a changed identity holds the writing jobs until the technician confirm
 describe('contact-me-uri from a phone', () => {
   it('is used only on the address the phone came from and with the contact-me path', async () => {
     const sent: ContactMeRequest[] = [];
-    core = await startTestCore(
-      { ...ADOPT_ALL, ...FAST_CONTACT },
-      {
-        sendContactMe: (request) => {
-          sent.push(request);
-          return sendContactMe(request);
-        },
+    core = await startTestCore(ADOPT_ALL, {
+      sendContactMe: (request) => {
+        sent.push(request);
+        return sendContactMe(request);
       },
-    );
+    });
     // Where the hostile URI points: nothing may ever connect here.
     let connections = 0;
     const target = createServer((socket) => {
@@ -194,33 +186,35 @@ describe('contact-me-uri from a phone', () => {
 describe('the plain-HTTP listener never carries catalogue secrets', () => {
   it('a secret job waits for the next HTTPS contact while the rest proceeds', async () => {
     const httpPort = await freePort();
-    core = await startTestCore({ ...ADOPT_ALL, ...FAST_CONTACT, httpPort });
+    core = await startTestCore({ ...ADOPT_ALL, httpPort });
     const mac = '00:1A:E8:62:00:01';
     const plain = phoneAt('127.0.62.1', mac, { server: { host: '127.0.0.1', port: httpPort, plain: true } });
     await plain.start();
     await plain.waitForIdle();
     expect(core.core.store.phones.get(mac)?.inventoryComplete).toBe(true);
 
-    const create = (items: WpiItem[]) => core!.core.handlers['jobs.create']({ macs: [mac], kind: 'write-items', items });
-    const {
-      jobs: [secret],
-    } = await create([{ name: 'sip-pwd', value: SIP_SECRET }]);
+    // Both queued before the one contact-me (a minute apart at most) wakes the phone.
+    const secret = core.core.store.jobs.create(mac, 'write-items', [{ name: 'sip-pwd', value: SIP_SECRET }]);
     const {
       jobs: [ordinary],
-    } = await create([{ name: 'sntp-addr', value: 'ntp.example.org' }]);
+    } = await core.core.handlers['jobs.create']({
+      macs: [mac],
+      kind: 'write-items',
+      items: [{ name: 'sntp-addr', value: 'ntp.example.org' }],
+    });
     await until(() => jobOf(ordinary!.id).state === 'done', 'ordinary job over plain HTTP');
     await plain.waitForIdle();
     expect(plain.value('sntp-addr')).toBe('ntp.example.org');
     expect(plain.value('sip-pwd')).not.toBe(SIP_SECRET);
-    expect(jobOf(secret!.id).state).not.toBe('done');
-    expect(jobOf(secret!.id).reason).toMatch(/HTTPS/);
+    expect(jobOf(secret.id).state).not.toBe('done');
+    expect(jobOf(secret.id).reason).toMatch(/HTTPS/);
     expect(writesTo('127.0.62.1').some((xml) => xml.includes('sip-pwd'))).toBe(false);
     await plain.stop();
 
     // The same phone, now over HTTPS: the secret job goes out.
     const secure = phoneAt('127.0.62.1', mac);
     await secure.start();
-    await until(() => jobOf(secret!.id).state === 'done', 'secret job over HTTPS');
+    await until(() => jobOf(secret.id).state === 'done', 'secret job over HTTPS');
     expect(secure.value('sip-pwd')).toBe(SIP_SECRET);
   }, 60_000);
 });
