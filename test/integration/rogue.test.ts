@@ -193,16 +193,14 @@ describe('the plain-HTTP listener never carries catalogue secrets', () => {
     await plain.waitForIdle();
     expect(core.core.store.phones.get(mac)?.inventoryComplete).toBe(true);
 
-    // Both queued before the one contact-me (a minute apart at most) wakes the phone.
-    const secret = core.core.store.jobs.create(mac, 'write-items', [{ name: 'sip-pwd', value: SIP_SECRET }]);
-    const {
-      jobs: [ordinary],
-    } = await core.core.handlers['jobs.create']({
-      macs: [mac],
-      kind: 'write-items',
-      items: [{ name: 'sntp-addr', value: 'ntp.example.org' }],
-    });
-    await until(() => jobOf(ordinary!.id).state === 'done', 'ordinary job over plain HTTP');
+    // Both queued in one transaction, before the one contact-me (a minute apart at most) wakes the phone.
+    const { store } = core.core;
+    const [secret, ordinary] = store.transaction(() => [
+      store.jobs.create(mac, 'write-items', [{ name: 'sip-pwd', value: SIP_SECRET }]),
+      store.jobs.create(mac, 'write-items', [{ name: 'sntp-addr', value: 'ntp.example.org' }]),
+    ]);
+    await core.core.tick();
+    await until(() => jobOf(ordinary.id).state === 'done', 'ordinary job over plain HTTP');
     await plain.waitForIdle();
     expect(plain.value('sntp-addr')).toBe('ntp.example.org');
     expect(plain.value('sip-pwd')).not.toBe(SIP_SECRET);
