@@ -100,7 +100,7 @@ function basics(opts: { version?: string | null; changed?: boolean; extra?: WpiI
     { name: 'related-device-type', value: 'OpenStage 60' },
     { name: 'software-type', value: 'Siemens SIP' },
     ...(opts.version === null ? [] : [{ name: 'software-version', value: opts.version ?? V3R3 }]),
-    { name: 'contact-me-uri', value: 'http://10.0.0.21:8085/contact_dls.html/ContactDLS' },
+    { name: 'contact-me-uri', value: 'http://127.0.0.1:8085/contact_dls.html/ContactDLS' },
     { name: 'mac-addr', value: opts.mac ?? MAC },
     { name: 'configuration-changed-flag', value: String(opts.changed ?? false) },
     { name: 'e164', value: '4930123' },
