@@ -61,6 +61,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     options.settingsStore.path,
     join(options.dataDir, 'secret.key'),
     join(options.dataDir, 'tls'),
+    join(options.dataDir, 'files'),
+    join(options.dataDir, 'files', '.incoming'),
   ];
   tightenPrivate(privateFiles());
 
