@@ -172,13 +172,15 @@ describe('ProvisioningService on group commit', () => {
   function serve(store: Store): { service: ProvisioningService; events: string[] } {
     const events: string[] = [];
     let token = 0;
+    store.onChanges((changes) => {
+      for (const mac of changes.phones) events.push(`phone ${mac}`);
+      for (const id of changes.jobs) events.push(`job ${id} ${store.jobs.get(id)?.state}`);
+      for (const id of changes.exchanges) events.push(`exchange ${store.exchanges.get(id)?.action}`);
+    });
     const service = new ProvisioningService({
       store,
       notify: {
         phoneContacted: (mac) => events.push(`contacted ${mac}`),
-        phoneChanged: (mac) => events.push(`phone ${mac}`),
-        jobChanged: (id) => events.push(`job ${id} ${store.jobs.get(id)?.state}`),
-        exchangeLogged: (e) => events.push(`exchange ${e.action}`),
         log: (level, message) => events.push(`${level} ${message}`),
       },
       now: () => 5000,
@@ -208,7 +210,8 @@ describe('ProvisioningService on group commit', () => {
     const response = await pending;
     expect(response.body).toContain('ReadAllItems');
     expect(onDisk(disk)).toEqual([MAC]);
-    expect(events).toEqual([`contacted ${MAC}`, `phone ${MAC}`, 'exchange ReadAllItems']);
+    // The store announces the unit's changes at the group's COMMIT, before the reply is released.
+    expect(events).toEqual([`phone ${MAC}`, 'exchange ReadAllItems', `contacted ${MAC}`]);
   });
 
   it('when the COMMIT fails: rejects, drops the interaction, and the job stays queued for the next contact', async () => {

@@ -43,7 +43,6 @@ function setup(adoption: PhoneAdoption) {
     now,
     dlsPort: () => 18443,
     inFlow: () => false,
-    jobChanged: () => undefined,
     log: () => undefined,
   });
   const job = (id: string) => store.jobs.get(id)!;

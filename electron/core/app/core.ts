@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { ApiHandlers } from '../../../shared/api.js';
 import type { AppEvent } from '../../../shared/events.js';
-import { FILE_KINDS, type AppInfo, type ExchangeSummary, type FileKind, type ListenerStatus } from '../../../shared/model.js';
+import { FILE_KINDS, type AppInfo, type FileKind, type ListenerStatus } from '../../../shared/model.js';
 import { CertificateLibrary } from '../certificates/library.js';
 import { ContactMeThrottle } from '../discovery/contact-me-throttle.js';
 import { sendContactMe, type ContactMeRequest } from '../discovery/contact-me.js';
@@ -20,6 +20,7 @@ import { forgetPhones, trimQuarantine, type ForgetDeps, type QuarantineLimits } 
 import { Settings, defaultSettings, type SettingsData, type SettingsPatch } from '../settings/settings.js';
 import { Store, type ExchangeRetention } from '../store/index.js';
 import type { PhoneAdoption } from '../store/types.js';
+import { ChangePublisher } from './change-publisher.js';
 import type { Core, CoreOptions, LogLevel } from './core-types.js';
 import { escapeLogText } from '../log/escape.js';
 import { EventBus } from './event-bus.js';
@@ -28,7 +29,6 @@ import { createPrivateFile, ensurePrivateDir, tightenPrivate } from './private-f
 import { createHandlers, settingsView } from './handlers.js';
 import { ListenerBindError, PhoneListeners, type ListenerConfig } from './phone-listeners.js';
 import { Sweeps } from './sweeps.js';
-import { jobView, phoneSummary } from './views.js';
 import { APP_VERSION } from './version.js';
 
 export type { Core, CoreOptions, LogLevel } from './core-types.js';
@@ -75,10 +75,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const store = Store.open(dbFile, {
     secrets: options.secretBox,
     exchanges: { retention: exchangeRetention(initial) },
+    onListenerError: (error) => log('error', `a change listener failed: ${errorText(error)}`),
   });
   const certificateLibrary = new CertificateLibrary({ store, now, log });
-  const bus = new EventBus();
-  const publisher = new CoalescingPublisher(bus, store, now);
+  const bus = new EventBus((error, event) => log('error', `an event listener failed on ${event.type}: ${errorText(error)}`));
+  // Every change to phones, jobs and exchanges is announced by the store, once, after its COMMIT.
+  const publisher = new ChangePublisher(bus, store, now);
+  publisher.attach();
 
   const library = new FileLibrary({
     dir: join(options.dataDir, 'files'),
@@ -134,9 +137,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         reacher?.noteCallback(mac);
         if (reason === 'start-up') reacher?.noteStartUp(mac);
       },
-      phoneChanged: (mac) => publisher.phone(mac),
-      jobChanged: (id) => publisher.job(id),
-      exchangeLogged: (exchange) => publisher.exchange(exchange),
       log,
     },
   });
@@ -152,7 +152,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     refused: async (refusal) => {
       // The phone is known only if the refused request carried the cookie of its open flow.
       const mac = service.flows.get(refusal.sessionId, now())?.flow.mac ?? null;
-      publisher.exchange(await recordRefusal(store, refusal, mac, now()));
+      // The store announces the logged exchange after its commit.
+      await recordRefusal(store, refusal, mac, now());
     },
   });
   const certDir = join(options.dataDir, 'tls');
@@ -209,7 +210,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     now,
     dlsPort: phonePort,
     inFlow: (mac) => service.flows.forMac(mac) !== null,
-    jobChanged: (id) => publisher.job(id),
     log,
   });
   const sweeps = new Sweeps({
@@ -294,8 +294,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       return certificate.fingerprint;
     },
     jobsQueued: wake,
-    phoneChanged: (mac) => publisher.phone(mac),
-    jobChanged: (id) => publisher.job(id),
     forget: (macs) => forgetPhones(forgetting, macs),
     certificates: {
       library: certificateLibrary,
@@ -412,70 +410,6 @@ function fileServerSettingsChanged(a: SettingsData, b: SettingsData): boolean {
   return a.fileServer.port !== b.fileServer.port || a.legacyTls !== b.legacyTls || a.bindAddresses.join(',') !== b.bindAddresses.join(',');
 }
 
-/**
- * Publishes change events once per tick per phone/job: a burst of hundreds of phones must not
- * turn every stored item into a UI event.
- */
-class CoalescingPublisher {
-  private readonly phones = new Set<string>();
-  private readonly jobs = new Set<string>();
-  private readonly exchanges: ExchangeSummary[] = [];
-  private scheduled = false;
-
-  constructor(
-    private readonly bus: EventBus,
-    private readonly store: Store,
-    private readonly now: () => number,
-  ) {}
-
-  phone(mac: string): void {
-    this.phones.add(mac);
-    this.schedule();
-  }
-
-  job(id: string): void {
-    this.jobs.add(id);
-    this.schedule();
-  }
-
-  exchange(exchange: ExchangeSummary): void {
-    this.exchanges.push(exchange);
-    this.schedule();
-  }
-
-  flush(): void {
-    this.scheduled = false;
-    try {
-      // Nobody watching (no window, no browser): nothing to compute.
-      if (!this.bus.hasListeners()) return;
-      // Events show committed data only: a group of phone requests still pending commits first.
-      this.store.flush();
-      for (const id of this.jobs) {
-        const job = this.store.jobs.get(id);
-        if (job) this.bus.publish({ type: 'job.updated', job: jobView(job) });
-        if (job) this.phones.add(job.mac);
-      }
-      for (const mac of this.phones) {
-        const phone = this.store.phones.get(mac);
-        if (phone)
-          this.bus.publish({
-            type: 'phone.updated',
-            phone: phoneSummary(this.store, phone, this.now()),
-          });
-      }
-      for (const exchange of this.exchanges) this.bus.publish({ type: 'exchange.logged', exchange });
-    } finally {
-      this.jobs.clear();
-      this.phones.clear();
-      this.exchanges.length = 0;
-    }
-  }
-
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      if (this.scheduled) this.flush();
-    });
-  }
+function errorText(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

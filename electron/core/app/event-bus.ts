@@ -6,6 +6,9 @@ export type EventListener = (event: AppEvent) => void;
 export class EventBus {
   private readonly listeners = new Set<EventListener>();
 
+  /** `onListenerError` hears of every listener that threw; the other listeners still get the event. */
+  constructor(private readonly onListenerError: (error: unknown, event: AppEvent) => void) {}
+
   subscribe(listener: EventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -19,8 +22,9 @@ export class EventBus {
     for (const listener of this.listeners) {
       try {
         listener(event);
-      } catch {
-        // A broken subscriber (closed window, dropped stream) must not affect phones.
+      } catch (error) {
+        // A broken subscriber (closed window, dropped stream) must not affect phones or the others.
+        this.onListenerError(error, event);
       }
     }
   }

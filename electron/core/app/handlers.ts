@@ -31,8 +31,6 @@ export interface HandlerContext {
   regenerateCertificate: () => Promise<string>;
   /** New work was queued: wake the phones now rather than at the next tick. */
   jobsQueued: () => void;
-  phoneChanged: (mac: string) => void;
-  jobChanged: (id: string) => void;
   /** Removes phones and all their data (see retention/forget.ts); returns the MACs that existed. */
   forget: (macs: string[]) => string[];
   certificates: CertificateHandlerContext;
@@ -76,7 +74,6 @@ export function createHandlers(ctx: HandlerContext): Omit<ApiHandlers, FileMetho
     'phones.adopt': async ({ macs }) => {
       const phones = macs.map(phoneOr404);
       const adopted = store.transaction(() => phones.filter((p) => store.phones.setAdoption(p.mac, 'adopted')).length);
-      for (const p of phones) ctx.phoneChanged(p.mac);
       ctx.jobsQueued();
       return { adopted };
     },
@@ -108,8 +105,6 @@ export function createHandlers(ctx: HandlerContext): Omit<ApiHandlers, FileMetho
           return store.jobs.create(p.mac, 'write-items', items, at);
         }),
       );
-      for (const job of jobs) ctx.jobChanged(job.id);
-      for (const p of phones) ctx.phoneChanged(p.mac);
       ctx.jobsQueued();
       return { jobs: jobs.map(jobView) };
     },
@@ -120,8 +115,6 @@ export function createHandlers(ctx: HandlerContext): Omit<ApiHandlers, FileMetho
       checkJobRequest(kind, items);
       const at = ctx.now();
       const jobs = store.transaction(() => phones.map((p) => store.jobs.create(p.mac, kind, items, at)));
-      for (const job of jobs) ctx.jobChanged(job.id);
-      for (const p of phones) ctx.phoneChanged(p.mac);
       ctx.jobsQueued();
       return { jobs: jobs.map(jobView) };
     },
@@ -132,12 +125,7 @@ export function createHandlers(ctx: HandlerContext): Omit<ApiHandlers, FileMetho
     'jobs.cancel': async ({ id }) => {
       const job = store.jobs.get(id);
       if (!job) throw new NotFoundError(`no job ${id}`);
-      const cancelled = store.jobs.cancel(id, ctx.now());
-      if (cancelled) {
-        ctx.jobChanged(id);
-        ctx.phoneChanged(job.mac);
-      }
-      return { cancelled };
+      return { cancelled: store.transaction(() => store.jobs.cancel(id, ctx.now())) };
     },
     'jobs.retry': async ({ id }) => {
       const old = store.jobs.get(id, { reveal: true });
@@ -145,9 +133,7 @@ export function createHandlers(ctx: HandlerContext): Omit<ApiHandlers, FileMetho
       if (old.state !== 'failed' && old.state !== 'cancelled')
         throw new BadRequestError(`job is ${old.state}; only failed or cancelled jobs are retried`);
       checkJobRequest(old.kind, old.items);
-      const job = store.jobs.create(old.mac, old.kind, old.items, ctx.now());
-      ctx.jobChanged(job.id);
-      ctx.phoneChanged(job.mac);
+      const job = store.transaction(() => store.jobs.create(old.mac, old.kind, old.items, ctx.now()));
       ctx.jobsQueued();
       return { job: jobView(job) };
     },

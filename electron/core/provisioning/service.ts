@@ -1,4 +1,3 @@
-import type { ExchangeSummary } from '../../../shared/model.js';
 import { DCMP_URL_ITEM, type PhoneMessage, type WpiItem } from '../../../shared/protocol.js';
 import type { JobRef, Store } from '../store/index.js';
 import type { PhoneAdoption } from '../store/types.js';
@@ -18,13 +17,13 @@ import { FlowRegistry } from './flows.js';
 import type { PhoneRequest, PhoneResponse, PollResponse } from './phone-server.js';
 import { WRITING_JOB_KINDS } from '../../../shared/jobs.js';
 
-/** What happened, for the UI and the log; published only after the data is committed. */
+/**
+ * What happened, for the reacher and the log; published only after the data is committed.
+ * Changes to phones, jobs and exchanges reach the UI from the store itself (Store.onChanges).
+ */
 export interface ServiceNotifications {
   /** The phone opened an interaction (it is reachable); `reason` is its ReasonForContact. */
   phoneContacted(mac: string, reason: string): void;
-  phoneChanged(mac: string): void;
-  jobChanged(id: string): void;
-  exchangeLogged(exchange: ExchangeSummary): void;
   log(level: 'info' | 'warn', message: string): void;
 }
 
@@ -121,7 +120,7 @@ export class ProvisioningService {
     // flow itself is dropped from memory below, with the other in-memory changes.
     const first = message.reason !== 'reply-to';
     const abandoned = first ? this.flows.forMac(mac) : null;
-    if (abandoned?.flow.step) this.requeueRunning(mac, 'the phone started a new interaction before answering', outbox);
+    if (abandoned?.flow.step) this.requeueRunning(mac, 'the phone started a new interaction before answering');
 
     if (message.reason === 'start-up') this.resendPollSettings(mac, req.localAddress, outbox);
     const context = this.contextFor(
@@ -157,7 +156,7 @@ export class ProvisioningService {
       for (const dropped of this.flows.put({ sessionId, flow: decision.flow, peer: req.peer, touchedAt: started, nonce: message.nonce })) {
         outbox.touched.add(dropped.flow.mac);
         if (dropped.flow.step)
-          this.requeueRunning(dropped.flow.mac, 'open interactions exceeded their memory budget: this one was dropped', outbox);
+          this.requeueRunning(dropped.flow.mac, 'open interactions exceeded their memory budget: this one was dropped');
       }
       if (sessionId !== open?.sessionId) response.session = { set: sessionId };
     } else if (open && !first) {
@@ -180,8 +179,7 @@ export class ProvisioningService {
       if (open) this.flows.remove(open.sessionId);
     }
     try {
-      const ids = store.transaction(() => [...outbox.touched].flatMap((mac) => store.jobs.requeueRunningFor(mac, why, this.deps.now())));
-      for (const id of ids) notify.jobChanged(id);
+      store.transaction(() => [...outbox.touched].forEach((mac) => store.jobs.requeueRunningFor(mac, why, this.deps.now())));
     } catch (requeueError) {
       // The database refuses writes altogether; the next start re-queues them (requeueInterrupted).
       notify.log('warn', `re-queuing jobs of ${[...outbox.touched].join(', ')} failed: ${String(requeueError)}`);
@@ -223,8 +221,7 @@ export class ProvisioningService {
       .runnableFor(mac, Number.MAX_SAFE_INTEGER)
       .some((j) => j.kind === 'write-items' && j.items.some((i) => i.name === DCMP_URL_ITEM));
     if (queued) return;
-    const job = store.jobs.create(mac, 'write-items', items, this.deps.now());
-    outbox.add(() => notify.jobChanged(job.id));
+    store.jobs.create(mac, 'write-items', items, this.deps.now());
   }
 
   /**
@@ -341,13 +338,9 @@ export class ProvisioningService {
     return { ...rejectMessage(nonce, mac, error.message), effects };
   }
 
-  /** Inside a unit (`outbox` given) the notifications wait for its commit. */
-  private requeueRunning(mac: string, why: string, outbox?: Outbox): void {
-    const { store, notify } = this.deps;
-    const ids = store.transaction(() => store.jobs.requeueRunningFor(mac, why, this.deps.now()));
-    const publish = (): void => ids.forEach((id) => notify.jobChanged(id));
-    if (outbox) outbox.add(publish);
-    else publish();
+  private requeueRunning(mac: string, why: string): void {
+    const { store } = this.deps;
+    store.transaction(() => store.jobs.requeueRunningFor(mac, why, this.deps.now()));
   }
 
   private commit(
@@ -364,7 +357,7 @@ export class ProvisioningService {
     const body = reply ?? buildServiceMessage(decision.reply);
     let applied: AppliedEffects = { changedJobs: new Set(), warnings: [], phoneChanged: false, contactReason: null };
     // Already inside the unit's savepoint: a throw here undoes all of the unit's writes.
-    const exchange = ((): ExchangeSummary => {
+    ((): void => {
       applied = applyEffects(decision.effects, {
         store,
         at: started,
@@ -384,16 +377,13 @@ export class ProvisioningService {
         httpStatus: 200,
         note: note ?? (applied.warnings.length ? applied.warnings.join('; ') : null),
       };
-      return { ...summary, id: store.exchanges.append({ ...summary, requestXml: loggedBody(req.body), responseXml: body }) };
+      store.exchanges.append({ ...summary, requestXml: loggedBody(req.body), responseXml: body });
     })();
     const phoneMac = mac ?? decision.flow?.mac;
-    const { warnings, contactReason, phoneChanged, changedJobs } = applied;
+    const { warnings, contactReason } = applied;
     outbox.add(() => {
       for (const w of warnings) notify.log('warn', w);
       if (contactReason && phoneMac) notify.phoneContacted(phoneMac, contactReason);
-      if (phoneChanged && phoneMac) notify.phoneChanged(phoneMac);
-      for (const id of changedJobs) notify.jobChanged(id);
-      notify.exchangeLogged(exchange);
     });
     return { status: 200, body };
   }

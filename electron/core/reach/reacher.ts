@@ -17,7 +17,6 @@ export interface ReachDeps {
   dlsPort: () => number;
   /** True while the phone has an open interaction: it needs no wake-up. */
   inFlow: (mac: string) => boolean;
-  jobChanged: (id: string) => void;
   log: (level: 'info' | 'warn', message: string) => void;
 }
 
@@ -183,7 +182,7 @@ export class Reacher {
     const { store } = this.deps;
     const now = this.deps.now();
     const quarantined = phone.adoption !== 'adopted';
-    const changed = store.transaction(() =>
+    store.transaction(() =>
       store.jobs
         .runnableFor(phone.mac, Number.MAX_SAFE_INTEGER)
         .filter((job) => job.state === 'queued' || job.state === 'waiting-for-phone')
@@ -192,10 +191,8 @@ export class Reacher {
           const wanted = adoption ? { reason: WAITING_FOR_ADOPTION, nextContactAt: null } : { reason, nextContactAt };
           if (job.state === 'waiting-for-phone' && job.reason === wanted.reason && job.nextContactAt === wanted.nextContactAt) return false;
           return store.jobs.transition(job.id, 'waiting-for-phone', { ...wanted, updatedAt: now });
-        })
-        .map((job) => job.id),
+        }),
     );
-    for (const id of changed) this.deps.jobChanged(id);
   }
 
   /** A restart whose phone never came back, a file never reported: fail with a reason. */
@@ -217,6 +214,5 @@ export class Reacher {
         });
       }
     });
-    for (const { job } of overdue) this.deps.jobChanged(job.id);
   }
 }

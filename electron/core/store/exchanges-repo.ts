@@ -1,3 +1,4 @@
+import type { ChangeTracker } from './changes.js';
 import type { Db } from './database.js';
 import { redactXml } from './secrets.js';
 import type { ExchangeRecord } from './types.js';
@@ -60,6 +61,7 @@ export class ExchangesRepo {
   #bytesSincePrune = 0;
   /** Phones appended to since the last prune: only they can have grown past the limit. */
   readonly #touched = new Set<string>();
+  readonly #changes: ChangeTracker;
   readonly #insert;
   readonly #get;
   readonly #list;
@@ -69,8 +71,9 @@ export class ExchangesRepo {
   readonly #pruneBytes;
   readonly #deleteForPhone;
 
-  constructor(db: Db, options: ExchangesRepoOptions = {}) {
+  constructor(db: Db, changes: ChangeTracker, options: ExchangesRepoOptions = {}) {
     this.#db = db;
+    this.#changes = changes;
     this.#retention = checkRetention({ ...DEFAULT_EXCHANGE_RETENTION, ...options.retention });
     this.#pruneEvery = options.pruneEvery ?? 100;
     this.#insert = db.prepare<InsertRow>(`
@@ -117,6 +120,7 @@ export class ExchangesRepo {
         bytes,
       }).lastInsertRowid,
     );
+    this.#changes.exchange(id);
     if (exchange.mac !== null) this.#touched.add(exchange.mac);
     this.#bytesSincePrune += bytes;
     if (++this.#sincePrune >= this.#pruneEvery || this.#bytesSincePrune >= this.#retention.maxBytes * PRUNE_AT_BUDGET_SHARE) {

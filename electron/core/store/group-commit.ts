@@ -1,3 +1,4 @@
+import type { ChangeTracker } from './changes.js';
 import type { Db } from './database.js';
 
 interface Waiter {
@@ -34,6 +35,7 @@ export class GroupRolledBackError extends Error {
 export class GroupCommit {
   readonly #db: Db;
   readonly #schedule: () => void;
+  readonly #changes: ChangeTracker;
   readonly #begin;
   readonly #commit;
   readonly #rollback;
@@ -41,10 +43,14 @@ export class GroupCommit {
   #group: Group | null = null;
   #depth = 0;
 
-  /** `schedule` must arrange one later call of `flush()` (not synchronously). */
-  constructor(db: Db, schedule: () => void) {
+  /**
+   * `schedule` must arrange one later call of `flush()` (not synchronously). `changes` hears of
+   * the group's COMMIT or rollback: what its units changed is announced after the COMMIT only.
+   */
+  constructor(db: Db, schedule: () => void, changes: ChangeTracker) {
     this.#db = db;
     this.#schedule = schedule;
+    this.#changes = changes;
     this.#begin = db.prepare('BEGIN IMMEDIATE');
     this.#commit = db.prepare('COMMIT');
     this.#rollback = db.prepare('ROLLBACK');
@@ -77,7 +83,7 @@ export class GroupCommit {
     let value: T;
     this.#depth++;
     try {
-      value = this.#savepoint(fn) as T;
+      value = this.#changes.frame(() => this.#savepoint(fn) as T);
     } catch (error) {
       this.#depth--;
       this.#checkAlive(group, error);
@@ -105,6 +111,7 @@ export class GroupCommit {
       this.#abandon(group, error);
       return;
     }
+    this.#changes.commitGroup();
     for (const waiter of group.waiters) waiter.resolve();
   }
 
@@ -113,6 +120,7 @@ export class GroupCommit {
     this.#begin.run();
     const group: Group = { waiters: [] };
     this.#group = group;
+    this.#changes.openGroup();
     this.#schedule();
     return group;
   }
@@ -124,6 +132,7 @@ export class GroupCommit {
   #checkAlive(group: Group, cause: unknown): boolean {
     if (this.#db.inTransaction) return true;
     if (this.#group === group) this.#group = null;
+    this.#changes.dropGroup();
     const error = new GroupRolledBackError(cause ?? 'the transaction ended inside a unit');
     for (const waiter of group.waiters) waiter.reject(error);
     group.waiters = [];
@@ -131,6 +140,7 @@ export class GroupCommit {
   }
 
   #abandon(group: Group, error: unknown): void {
+    this.#changes.dropGroup();
     if (this.#db.inTransaction) {
       try {
         this.#rollback.run();

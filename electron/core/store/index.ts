@@ -1,5 +1,6 @@
 import { integrityCheck, openDatabase, type Db, type IntegrityReport } from './database.js';
 import { CertificatesRepo } from './certificates-repo.js';
+import { ChangeTracker, type ChangeListener } from './changes.js';
 import { ExchangesRepo, type ExchangesRepoOptions } from './exchanges-repo.js';
 import { FilesRepo } from './files-repo.js';
 import { GroupCommit } from './group-commit.js';
@@ -8,6 +9,7 @@ import { JobsRepo } from './jobs-repo.js';
 import { PhonesRepo } from './phones-repo.js';
 import type { SecretBox } from './secrets.js';
 
+export type { ChangeListener, StoreChanges } from './changes.js';
 export { openDatabase, integrityCheck, SCHEMA_VERSION, type Db, type IntegrityReport } from './database.js';
 export { PhonesRepo, type PhoneContact } from './phones-repo.js';
 export { InventoryRepo, type RevealOption } from './inventory-repo.js';
@@ -28,6 +30,8 @@ export type * from './types.js';
 export interface StoreOptions {
   secrets: SecretBox;
   exchanges?: ExchangesRepoOptions;
+  /** Where a failing change listener is reported (default: console.error). */
+  onListenerError?: (error: unknown) => void;
 }
 
 /** All persistence over one SQLite connection, which it owns. */
@@ -40,6 +44,7 @@ export class Store {
   readonly files: FilesRepo;
   readonly #db: Db;
   readonly #group: GroupCommit;
+  readonly #changes: ChangeTracker;
 
   static open(file: string, options: StoreOptions): Store {
     return new Store(openDatabase(file), options);
@@ -48,15 +53,26 @@ export class Store {
   /** `db` must come from openDatabase (migrated, pragmas set). */
   constructor(db: Db, options: StoreOptions) {
     this.#db = db;
-    this.phones = new PhonesRepo(db);
-    this.inventory = new InventoryRepo(db, options.secrets);
+    this.#changes = new ChangeTracker(
+      options.onListenerError ?? ((error: unknown) => console.error('[fieldstage] a change listener failed:', error)),
+    );
+    this.phones = new PhonesRepo(db, this.#changes);
+    this.inventory = new InventoryRepo(db, options.secrets, this.#changes);
     this.inventory.sealCredentialsInClear();
-    this.jobs = new JobsRepo(db, options.secrets);
-    this.exchanges = new ExchangesRepo(db, options.exchanges);
+    this.jobs = new JobsRepo(db, options.secrets, this.#changes);
+    this.exchanges = new ExchangesRepo(db, this.#changes, options.exchanges);
     this.certificates = new CertificatesRepo(db, options.secrets);
     this.files = new FilesRepo(db);
     // The COMMIT waits for the rest of the event-loop turn: requests read in the same turn join.
-    this.#group = new GroupCommit(db, () => setImmediate(() => this.flush()));
+    this.#group = new GroupCommit(db, () => setImmediate(() => this.flush()), this.#changes);
+  }
+
+  /**
+   * Calls `listener` with the phones, jobs and exchanges each transaction changed, once, after
+   * its COMMIT returned (a group commit: after the group's COMMIT); never for rolled-back work.
+   */
+  onChanges(listener: ChangeListener): () => void {
+    return this.#changes.subscribe(listener);
   }
 
   /**
@@ -94,11 +110,13 @@ export class Store {
    */
   transaction<T>(fn: () => T): T {
     if (!this.#group.inUnit) this.flush();
-    return this.#db.transaction(() => {
-      const result = fn();
-      if (isThenable(result)) throw new TypeError('Store.transaction needs a synchronous function');
-      return result;
-    })();
+    return this.#changes.frame(() =>
+      this.#db.transaction(() => {
+        const result = fn();
+        if (isThenable(result)) throw new TypeError('Store.transaction needs a synchronous function');
+        return result;
+      })(),
+    );
   }
 
   integrityCheck(): IntegrityReport {

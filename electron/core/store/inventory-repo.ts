@@ -1,6 +1,7 @@
 import { SECRET_MASK } from '../../../shared/catalogue.js';
 import type { WpiItem } from '../../../shared/protocol.js';
 import type { Statement } from 'better-sqlite3';
+import type { ChangeTracker } from './changes.js';
 import type { Db } from './database.js';
 import { isLoggedAsSecret, type SecretBox } from './secrets.js';
 import type { StoredItem } from './types.js';
@@ -36,6 +37,7 @@ const MAX_ROWS_PER_INSERT = 64;
 export class InventoryRepo {
   readonly #db: Db;
   readonly #secrets: SecretBox;
+  readonly #changes: ChangeTracker;
   readonly #upserts = new Map<number, Statement<unknown[]>>();
   readonly #deleteAll;
   readonly #count;
@@ -44,9 +46,10 @@ export class InventoryRepo {
   readonly #replace;
   readonly #merge;
 
-  constructor(db: Db, secrets: SecretBox) {
+  constructor(db: Db, secrets: SecretBox, changes: ChangeTracker) {
     this.#db = db;
     this.#secrets = secrets;
+    this.#changes = changes;
     this.#deleteAll = db.prepare<[string]>('DELETE FROM inventory WHERE mac = ?');
     this.#count = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM inventory WHERE mac = ?');
     this.#list = db.prepare<[string], ItemRow>(
@@ -87,11 +90,13 @@ export class InventoryRepo {
   /** A complete ReadAllItems: the phone's inventory becomes exactly `items`. The phone must exist. */
   replace(mac: string, items: readonly WpiItem[], at: number): void {
     this.#replace(mac, this.#rows(mac, items, at));
+    this.#changes.phone(mac);
   }
 
   /** A partial report (ReadItems, WriteItems reply, changes): only `items` are updated. The phone must exist. */
   merge(mac: string, items: readonly WpiItem[], at: number): void {
     this.#merge(this.#rows(mac, items, at));
+    if (items.length) this.#changes.phone(mac);
   }
 
   /** How many items the phone has stored. */

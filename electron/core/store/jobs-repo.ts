@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SECRET_MASK } from '../../../shared/catalogue.js';
 import { FINAL_JOB_STATES, type ItemResult, type JobKind, type JobState } from '../../../shared/jobs.js';
 import type { WpiItem } from '../../../shared/protocol.js';
+import type { ChangeTracker } from './changes.js';
 import type { Db } from './database.js';
 import type { RevealOption } from './inventory-repo.js';
 import { isLoggedAsSecret, type SecretBox } from './secrets.js';
@@ -86,6 +87,7 @@ const COLUMNS = `id, mac, kind, state, items, results, warnings, reason, awaitin
 export class JobsRepo {
   readonly #db: Db;
   readonly #secrets: SecretBox;
+  readonly #changes: ChangeTracker;
   readonly #insert;
   readonly #get;
   readonly #update;
@@ -102,9 +104,10 @@ export class JobsRepo {
   readonly #deleteForPhone;
   readonly #warn;
 
-  constructor(db: Db, secrets: SecretBox) {
+  constructor(db: Db, secrets: SecretBox, changes: ChangeTracker) {
     this.#db = db;
     this.#secrets = secrets;
+    this.#changes = changes;
     this.#insert = db.prepare<JobRow>(`
       INSERT INTO jobs (${COLUMNS})
       VALUES (@id, @mac, @kind, @state, @items, @results, @warnings, @reason, @awaiting, @expect_version, @attempts,
@@ -194,6 +197,7 @@ export class JobsRepo {
       next_contact_at: null,
     };
     this.#insert.run(row);
+    this.#changes.job(row.id);
     return this.#toRecord(row, false);
   }
 
@@ -293,6 +297,7 @@ export class JobsRepo {
         not_before: pick(patch.notBefore, row.not_before),
         next_contact_at: pick(patch.nextContactAt, entering && !WAITING_STATES.includes(entering) ? null : row.next_contact_at),
       });
+      this.#changes.job(id);
       return true;
     })();
   }
@@ -309,7 +314,9 @@ export class JobsRepo {
 
   /** Cancels a job that has not started (queued or waiting); false for running, final or unknown jobs. */
   cancel(id: string, at: number = Date.now()): boolean {
-    return this.#cancel.run({ id, at, states: RUNNABLE_STATES_JSON }).changes > 0;
+    const cancelled = this.#cancel.run({ id, at, states: RUNNABLE_STATES_JSON }).changes > 0;
+    if (cancelled) this.#changes.job(id);
+    return cancelled;
   }
 
   /**
@@ -318,12 +325,18 @@ export class JobsRepo {
    * later report stay running: the phone will still send it. Returns their ids.
    */
   requeueInterrupted(at: number = Date.now()): string[] {
-    return this.#requeue.all({ mac: null, reason: 'interrupted: Fieldstage stopped while the job ran', at }).map((r) => r.id);
+    return this.#requeued(this.#requeue.all({ mac: null, reason: 'interrupted: Fieldstage stopped while the job ran', at }));
   }
 
   /** The same for one phone whose interaction broke off (it stopped answering, or started anew). */
   requeueRunningFor(mac: string, reason: string, at: number = Date.now()): string[] {
-    return this.#requeue.all({ mac, reason, at }).map((r) => r.id);
+    return this.#requeued(this.#requeue.all({ mac, reason, at }));
+  }
+
+  #requeued(rows: readonly { id: string }[]): string[] {
+    const ids = rows.map((r) => r.id);
+    for (const id of ids) this.#changes.job(id);
+    return ids;
   }
 
   #seal<T extends { name: string; value?: string }>(entries: readonly T[]): SealedEntry<T>[] {

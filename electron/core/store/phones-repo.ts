@@ -1,3 +1,4 @@
+import type { ChangeTracker } from './changes.js';
 import type { Db } from './database.js';
 import type { IdentityHold, PhoneAdoption, PhoneRecord } from './types.js';
 
@@ -56,6 +57,7 @@ interface UpsertParams {
 /** One row per phone ever seen, keyed by the MAC as the caller normalised it. */
 export class PhonesRepo {
   readonly #db: Db;
+  readonly #changes: ChangeTracker;
   readonly #get;
   readonly #list;
   readonly #page;
@@ -68,8 +70,9 @@ export class PhonesRepo {
   readonly #setHold;
   readonly #confirm;
 
-  constructor(db: Db) {
+  constructor(db: Db, changes: ChangeTracker) {
     this.#db = db;
+    this.#changes = changes;
     this.#get = db.prepare<[string], PhoneRow>('SELECT * FROM phones WHERE mac = ?');
     this.#list = db.prepare<[], PhoneRow>('SELECT * FROM phones ORDER BY mac');
     this.#page = db.prepare<{ after: string | null; limit: number }, PhoneRow>(
@@ -133,6 +136,7 @@ export class PhonesRepo {
       });
       const row = this.#get.get(contact.mac);
       if (!row) throw new Error(`phone ${contact.mac} vanished during upsert`);
+      this.#changes.phone(contact.mac);
       return { phone: toRecord(row), created };
     })();
   }
@@ -158,17 +162,17 @@ export class PhonesRepo {
 
   /** false if the phone is unknown. */
   setAdoption(mac: string, adoption: PhoneAdoption): boolean {
-    return this.#setAdoption.run(adoption, mac).changes > 0;
+    return this.#changed(mac, this.#setAdoption.run(adoption, mac).changes > 0);
   }
 
   /** false if the phone is unknown. */
   markInventoryComplete(mac: string, complete: boolean): boolean {
-    return this.#setInventoryComplete.run(complete ? 1 : 0, mac).changes > 0;
+    return this.#changed(mac, this.#setInventoryComplete.run(complete ? 1 : 0, mac).changes > 0);
   }
 
   /** DCMP polling on (interval in seconds) or off (null); false if the phone is unknown. */
   setPolling(mac: string, intervalS: number | null): boolean {
-    return this.#setPolling.run(intervalS, mac).changes > 0;
+    return this.#changed(mac, this.#setPolling.run(intervalS, mac).changes > 0);
   }
 
   /** Records (or with null clears) the hold of a changed identity; false if the phone is unknown. */
@@ -183,7 +187,12 @@ export class PhonesRepo {
 
   /** Deletes the phone and (by cascade) its inventory; jobs and exchange log are the caller's (see retention/forget.ts). */
   delete(mac: string): boolean {
-    return this.#delete.run(mac).changes > 0;
+    return this.#changed(mac, this.#delete.run(mac).changes > 0);
+  }
+
+  #changed(mac: string, changed: boolean): boolean {
+    if (changed) this.#changes.phone(mac);
+    return changed;
   }
 }
 
