@@ -176,8 +176,13 @@ export interface ApiClient {
    * API). Absent in Electron, where files.pick opens the dialog in the main process.
    */
   upload?(file: Blob, name: string): Promise<FileView>;
-  /** Subscribes to pushed events; returns the unsubscribe function. */
-  onEvent(listener: (event: import('./events.js').AppEvent) => void): () => void;
+  /**
+   * Subscribes to pushed events; returns the unsubscribe function. `onOpen` is called each time
+   * the event stream (re)opens, after which events flow again: whatever happened before may have
+   * been missed, so the caller reloads its state. A transport that cannot miss events once
+   * subscribed (Electron IPC) never calls it.
+   */
+  onEvent(listener: (event: import('./events.js').AppEvent) => void, onOpen?: () => void): () => void;
 }
 
 /** Error shape both transports deliver to the renderer. */

@@ -79,6 +79,36 @@ describe('createBrowserClient', () => {
     await vi.waitFor(() => expect(fetch.mock.calls.length).toBeGreaterThan(1), { timeout: 3000 });
     unsubscribe();
   });
+
+  it('tells the subscriber each time the stream (re)opens, so it can reload what it missed', async () => {
+    const fetch = vi.fn<typeof globalThis.fetch>().mockImplementation(async () => streamResponse([]));
+    const api = createBrowserClient({ token: 't', fetch });
+    let opened = 0;
+    const unsubscribe = api.onEvent(
+      () => undefined,
+      () => {
+        opened += 1;
+      },
+    );
+    await vi.waitFor(() => expect(opened).toBeGreaterThanOrEqual(2), { timeout: 3000 });
+    expect(opened).toBeLessThanOrEqual(fetch.mock.calls.length);
+    unsubscribe();
+  });
+
+  it('does not report an open stream for a refused one', async () => {
+    const fetch = vi.fn<typeof globalThis.fetch>().mockImplementation(async () => new Response('busy', { status: 503 }));
+    const api = createBrowserClient({ token: 't', fetch });
+    let opened = 0;
+    const unsubscribe = api.onEvent(
+      () => undefined,
+      () => {
+        opened += 1;
+      },
+    );
+    await vi.waitFor(() => expect(fetch.mock.calls.length).toBeGreaterThanOrEqual(2), { timeout: 3000 });
+    expect(opened).toBe(0);
+    unsubscribe();
+  });
 });
 
 describe('toApiError', () => {

@@ -242,6 +242,38 @@ describe('live slice', () => {
     expect(api.listenerCount()).toBe(0);
   });
 
+  it('loads its lists again when the event stream reopens, including jobs that ended meanwhile', async () => {
+    let phone = phoneSummary({ e164: '100' });
+    let open = [jobView({ id: 'job-1', state: 'running', updatedAt: 10 })];
+    let ofPhone = open;
+    const api = createFakeApi({
+      'app.info': () => ({
+        version: '0.1.0',
+        mode: 'browser',
+        phonePort: 18443,
+        httpPort: 18080,
+        addresses: ['127.0.0.1'],
+        certificateFingerprint: 'AB:CD',
+        listening: true,
+      }),
+      'settings.get': () => settingsView(),
+      'phones.list': () => [phone],
+      'jobs.list': (req) => (req.mac ? ofPhone : open),
+    });
+    const store = createAppStore(api);
+    store.getState().connect();
+    await vi.waitFor(() => expect(store.getState().jobs['job-1']?.state).toBe('running'));
+
+    // While the stream was down the phone changed and its job ended: no event said so.
+    phone = phoneSummary({ e164: '200' });
+    open = [];
+    ofPhone = [jobView({ id: 'job-1', state: 'done', updatedAt: 20 })];
+    api.reopen();
+    await vi.waitFor(() => expect(store.getState().jobs['job-1']?.state).toBe('done'));
+    expect(store.getState().phones[MAC]?.e164).toBe('200');
+    expect(api.callsOf('jobs.list').at(-1)).toEqual({ mac: MAC, limit: 200 });
+  });
+
   it('reports a failed initial load as a notice', async () => {
     const store = createAppStore(createFakeApi());
     store.getState().connect();

@@ -14,12 +14,15 @@ export interface FakeApi extends ApiClient {
   calls: { method: ApiMethod; req: unknown }[];
   callsOf<M extends ApiMethod>(method: M): ApiReq<M>[];
   emit(event: AppEvent): void;
+  /** The event stream opened again after a break (browser mode's reconnect). */
+  reopen(): void;
   listenerCount(): number;
 }
 
 /** An ApiClient answering from per-method handlers; unknown methods fail like a 404 would. */
 export function createFakeApi(handlers: FakeHandlers = {}): FakeApi {
   const listeners = new Set<(event: AppEvent) => void>();
+  const openListeners = new Set<() => void>();
   const calls: FakeApi['calls'] = [];
   return {
     calls,
@@ -32,12 +35,19 @@ export function createFakeApi(handlers: FakeHandlers = {}): FakeApi {
       if (!handler) throw new ApiError(404, { error: `no fake for ${method}` });
       return handler(req);
     },
-    onEvent(listener) {
+    onEvent(listener, onOpen) {
       listeners.add(listener);
-      return () => listeners.delete(listener);
+      if (onOpen) openListeners.add(onOpen);
+      return () => {
+        listeners.delete(listener);
+        if (onOpen) openListeners.delete(onOpen);
+      };
     },
     emit(event) {
       for (const listener of listeners) listener(event);
+    },
+    reopen() {
+      for (const onOpen of openListeners) onOpen();
     },
     listenerCount: () => listeners.size,
   };

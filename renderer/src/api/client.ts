@@ -34,7 +34,7 @@ export function readSessionToken(): string | null {
 function wrapPreloadApi(api: ApiClient): ApiClient {
   return {
     call: (method, req) => api.call(method, req).catch((error: unknown) => Promise.reject(toApiError(error))),
-    onEvent: (listener) => api.onEvent(listener),
+    onEvent: (listener, onOpen) => api.onEvent(listener, onOpen),
   };
 }
 
@@ -74,7 +74,9 @@ export function createBrowserClient({ token, fetch: fetchImpl = (...args) => fet
   if (token) headers.Authorization = `Bearer ${token}`;
 
   const listeners = new Set<EventListener>();
+  const openListeners = new Set<() => void>();
   let connection: AbortController | null = null;
+  let streamOpen = false;
 
   function emit(payload: string): void {
     let event: AppEvent;
@@ -108,10 +110,14 @@ export function createBrowserClient({ token, fetch: fetchImpl = (...args) => fet
       try {
         await streamOnce(signal, () => {
           failures = 0;
+          streamOpen = true;
+          // Events sent while no stream was open are lost: subscribers reload now.
+          for (const onOpen of openListeners) onOpen();
         });
       } catch {
         // Refused, unreachable or dropped: all handled by the retry below.
       }
+      streamOpen = false;
       if (signal.aborted) return;
       await waitFor(Math.min(RECONNECT_MIN_MS * 2 ** failures, RECONNECT_MAX_MS), signal);
       failures += 1;
@@ -135,14 +141,20 @@ export function createBrowserClient({ token, fetch: fetchImpl = (...args) => fet
       if (!response.ok) throw new ApiError(response.status, await readErrorBody(response));
       return (await response.json()) as FileView;
     },
-    onEvent(listener) {
+    onEvent(listener, onOpen) {
       listeners.add(listener);
+      // A new subscriber to an open stream has missed what came before it.
+      if (onOpen) {
+        openListeners.add(onOpen);
+        if (streamOpen) queueMicrotask(onOpen);
+      }
       if (!connection) {
         connection = new AbortController();
         void keepConnected(connection.signal);
       }
       return () => {
         listeners.delete(listener);
+        if (onOpen) openListeners.delete(onOpen);
         if (listeners.size === 0 && connection) {
           connection.abort();
           connection = null;

@@ -1,16 +1,17 @@
-import { FINAL_JOB_STATES, JOB_STATES } from '../../../shared/jobs.js';
+import { FINAL_JOB_STATES } from '../../../shared/jobs.js';
 import type { AppEvent } from '../../../shared/events.js';
 import { describeError } from '../api/errors.js';
-import type { SliceCreator } from './types.js';
+import type { AppState, SliceCreator } from './types.js';
 
 export interface LiveSlice {
   /** Applies one pushed event to the state. */
   handleEvent(event: AppEvent): void;
-  /** Subscribes to pushed events and loads what the shell needs; returns the unsubscribe function. */
+  /**
+   * Subscribes to pushed events and loads what the shell needs, again whenever the event stream
+   * reopens; returns the unsubscribe function.
+   */
   connect(): () => void;
 }
-
-const OPEN_JOB_STATES = JOB_STATES.filter((state) => !FINAL_JOB_STATES.includes(state));
 
 export const createLiveSlice: SliceCreator<LiveSlice> = (api) => (_set, get) => ({
   handleEvent(event) {
@@ -58,19 +59,23 @@ export const createLiveSlice: SliceCreator<LiveSlice> = (api) => (_set, get) => 
   },
 
   connect() {
-    // Subscribe first so nothing that happens while the lists load is missed.
-    const unsubscribe = api.onEvent((event) => get().handleEvent(event));
-    const state = get();
-    const loads = [
-      state.loadAppInfo(),
-      state.loadSettings(),
-      state.loadPhones(),
-      state.loadJobs({ states: [...OPEN_JOB_STATES], limit: 10000 }),
-    ];
-    void Promise.allSettled(loads).then((outcomes) => {
-      const failure = outcomes.find((outcome) => outcome.status === 'rejected');
-      if (failure) get().notify({ tone: 'error', message: 'notice.loadFailed', detail: describeError(failure.reason) });
-    });
+    // Loads run one after the other, so an older list answer never lands after a newer one.
+    let loading: Promise<unknown> = Promise.resolve();
+    const load = (): void => {
+      loading = loading.then(() => loadShellState(get));
+    };
+    // Subscribe first so nothing that happens while the lists load is missed; whenever the
+    // stream (re)opens, events may have been missed while it was down: load everything again.
+    const unsubscribe = api.onEvent((event) => get().handleEvent(event), load);
+    load();
     return unsubscribe;
   },
 });
+
+/** What the shell shows from the start; a failure is a notice, never an unhandled rejection. */
+async function loadShellState(get: () => AppState): Promise<void> {
+  const state = get();
+  const outcomes = await Promise.allSettled([state.loadAppInfo(), state.loadSettings(), state.loadPhones(), state.loadOpenJobs()]);
+  const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (failure) get().notify({ tone: 'error', message: 'notice.loadFailed', detail: describeError(failure.reason) });
+}
