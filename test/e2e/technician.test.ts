@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SimPhone } from '../sim/phone.js';
-import { launchBrowser, openApp, screenshot, startApp, type RunningApp } from './support/app.js';
+import { cspViolations, launchBrowser, openApp, screenshot, startApp, type RunningApp } from './support/app.js';
 
 /**
  * A technician's day in the real UI: browser mode backend, Debian Chromium, simulated phones on
@@ -171,5 +171,21 @@ describe('technician journey in browser mode', () => {
     await dark.getByTestId('nav-phones').click();
     await screenshot(dark, '13-phones-dark');
     await dark.close();
+  });
+
+  it('ran the whole journey without a Content-Security-Policy violation', async () => {
+    // The policy is really in force: an inline script is refused, and that refusal is seen here.
+    const probe = await openApp(browser, app);
+    await probe.getByTestId('nav-phones').waitFor();
+    const before = cspViolations.length;
+    await probe.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.name = "inline ran"';
+      document.head.append(script);
+    });
+    await expect.poll(() => cspViolations.length).toBe(before + 1);
+    expect(await probe.evaluate(() => window.name)).not.toBe('inline ran');
+    await probe.close();
+    expect(cspViolations.slice(0, before)).toEqual([]);
   });
 });

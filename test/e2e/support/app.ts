@@ -79,10 +79,17 @@ export function launchBrowser(): Promise<Browser> {
   return launchChromium();
 }
 
+/** Console messages of every opened page that report a Content-Security-Policy violation. */
+export const cspViolations: string[] = [];
+const CSP_MESSAGE = /Content Security Policy|Refused to (load|execute|apply|connect|frame|send)/i;
+
 export async function openApp(browser: Browser, app: RunningApp, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme });
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error('page error:', error.message));
+  page.on('console', (message) => {
+    if (CSP_MESSAGE.test(message.text())) cspViolations.push(`${message.type()}: ${message.text()}`);
+  });
   await page.goto(app.url);
   return page;
 }
