@@ -31,6 +31,11 @@ export interface UiApiOptions {
   upload?: (body: AsyncIterable<Buffer>, name: string, kind: string | undefined) => Promise<unknown>;
   /** Receives 5xx errors; their message goes to the client, the stack only here. */
   onInternalError?: (error: unknown) => void;
+  /** Defaults: MAX_EVENT_STREAMS, EVENT_STREAM_BUFFER_BYTES. */
+  maxEventStreams?: number;
+  eventStreamBufferBytes?: number;
+  /** Told when a stream is ended because its client stopped reading. */
+  onStreamDropped?: (reason: string) => void;
 }
 
 export interface UiApi {
@@ -45,6 +50,18 @@ const BODY_LIMIT = 1024 * 1024;
 /** Largest upload the route takes; the library enforces the same limit while it streams. */
 export const UPLOAD_LIMIT = 512 * 1024 * 1024;
 const HEARTBEAT_MS = 15_000;
+/**
+ * Open `/api/events` streams at most. One window needs one; a few more cover reloads, a second
+ * tab and a stream whose close is not noticed yet. More are answered 503 (each one holds a
+ * socket and an event subscription).
+ */
+export const MAX_EVENT_STREAMS = 16;
+/**
+ * Bytes an event stream may hold unsent in memory (beyond what the kernel buffers). A client
+ * that falls this far behind is not reading; its stream is ended and its memory released, so
+ * slow or stuck clients cost at most MAX_EVENT_STREAMS × this. Reconnecting reloads the state.
+ */
+export const EVENT_STREAM_BUFFER_BYTES = 1024 * 1024;
 
 export async function startUiApi(options: UiApiOptions): Promise<UiApi> {
   const { handlers, events, rendererDir, host = '127.0.0.1', port = 0 } = options;
@@ -53,6 +70,11 @@ export async function startUiApi(options: UiApiOptions): Promise<UiApi> {
   const expected = Buffer.from(`Bearer ${token}`);
   let allowedHosts = new Set<string>();
   const streams = new Set<ServerResponse>();
+  const limits: StreamLimits = {
+    maxStreams: options.maxEventStreams ?? MAX_EVENT_STREAMS,
+    bufferBytes: options.eventStreamBufferBytes ?? EVENT_STREAM_BUFFER_BYTES,
+    onDropped: options.onStreamDropped ?? ((reason) => console.warn(`[fieldstage] event stream dropped: ${reason}`)),
+  };
 
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false });
 
@@ -83,7 +105,15 @@ export async function startUiApi(options: UiApiOptions): Promise<UiApi> {
         if (!hasToken(request, expected)) return reply.code(401).send({ error: 'Unauthorized' });
       });
       // POST (not EventSource/GET) so the client can send the Authorization header.
-      api.post('/events', (_request, reply) => streamEvents(reply, events, streams));
+      api.post('/events', (_request, reply) => {
+        if (streams.size >= limits.maxStreams) {
+          return reply
+            .code(503)
+            .header('retry-after', '5')
+            .send({ error: `too many event streams: at most ${limits.maxStreams} may be open at once` });
+        }
+        streamEvents(reply, events, streams, limits);
+      });
       api.post<{ Params: { method: string } }>('/:method', (request) => dispatch(handlers, request.params.method, request.body));
       await api.register(certificateUploadRoute(handlers));
       const { upload } = options;
@@ -185,8 +215,14 @@ function hasToken(request: FastifyRequest, expected: Buffer): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
+interface StreamLimits {
+  maxStreams: number;
+  bufferBytes: number;
+  onDropped: (reason: string) => void;
+}
+
 /** Server-Sent Events over the hijacked response: `data: <json>` per event, comments as heartbeat. */
-function streamEvents(reply: FastifyReply, events: UiApiOptions['events'], streams: Set<ServerResponse>): void {
+function streamEvents(reply: FastifyReply, events: UiApiOptions['events'], streams: Set<ServerResponse>, limits: StreamLimits): void {
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, {
@@ -198,13 +234,35 @@ function streamEvents(reply: FastifyReply, events: UiApiOptions['events'], strea
   // An initial comment flushes the headers so the client's fetch() resolves right away.
   res.write(': connected\n\n');
   streams.add(res);
-  const unsubscribe = events.subscribe((event) => {
-    res.write(`data: ${JSON.stringify(event)}\n\n`);
-  });
-  const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
-  res.on('close', () => {
+  let released = false;
+  const release = (): void => {
+    if (released) return;
+    released = true;
     clearInterval(heartbeat);
     unsubscribe();
     streams.delete(res);
-  });
+  };
+  // Back-pressure, checked once per event-loop turn, after the socket had its chance to hand
+  // the turn's writes to the kernel: a burst of events is fine, a client whose unsent bytes
+  // stay above the bound is not reading. Destroying (not ending) the socket drops those bytes
+  // at once; end() would keep them until the client reads.
+  let checkPending = false;
+  const checkBacklog = (): void => {
+    checkPending = false;
+    if (released || res.writableLength <= limits.bufferBytes) return;
+    limits.onDropped(`the client fell ${res.writableLength} bytes behind (limit ${limits.bufferBytes})`);
+    release();
+    res.destroy();
+  };
+  const send = (text: string): void => {
+    if (released) return;
+    res.write(text);
+    if (!checkPending && res.writableLength > limits.bufferBytes) {
+      checkPending = true;
+      setImmediate(checkBacklog);
+    }
+  };
+  const unsubscribe = events.subscribe((event) => send(`data: ${JSON.stringify(event)}\n\n`));
+  const heartbeat = setInterval(() => send(': heartbeat\n\n'), HEARTBEAT_MS);
+  res.on('close', release);
 }
