@@ -1,40 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { catalogueItem } from '../../shared/catalogue.js';
 import { SseParser } from '../../renderer/src/api/sse.js';
 import { buildEditorModel, FUNCTION_KEYS_FAMILY, NOT_IN_CATALOGUE } from '../../renderer/src/lib/editorModel.js';
 import { itemOutcomes } from '../../renderer/src/lib/itemOutcome.js';
-import { checkItemValue } from '../../renderer/src/lib/itemRules.js';
 import { prettyXml } from '../../renderer/src/lib/prettyXml.js';
 import { itemView, jobView } from './support.js';
-
-describe('checkItemValue', () => {
-  const check = (name: string, value: string) => checkItemValue(catalogueItem(name), value);
-
-  it('names the rule a value breaks', () => {
-    expect(check('transaction-timer', '100')).toEqual({ rule: 'range', min: 3700, max: 32000 });
-    expect(check('transaction-timer', '4s')).toEqual({ rule: 'type', type: 'integer' });
-    expect(check('sip-transport', '7')).toEqual({ rule: 'enum', values: ['0', '1', '2'] });
-    expect(check('display-id-unicode', 'x'.repeat(25))).toEqual({ rule: 'maxLength', max: 24, length: 25 });
-    expect(check('display-id-unicode', 'Sales & Support')).toEqual({ rule: 'characters' });
-    expect(check('pwd-sequence-length', '1')).toEqual({ rule: 'excluded', value: '1' });
-    expect(check('reg-addr', 'pbx .example')).toEqual({ rule: 'type', type: 'hostname' });
-    expect(check('device-type', 'OpenStage 80')).toEqual({ rule: 'readOnly' });
-  });
-
-  it('accepts good values, cleared addresses and values of partly known enums', () => {
-    expect(check('transaction-timer', '4000')).toBeNull();
-    expect(check('reg-addr', 'pbx.example.com')).toBeNull();
-    expect(check('reg-addr', '10.0.0.1')).toBeNull();
-    expect(check('snmp-trap-addr', 'NULL')).toBeNull();
-    expect(check('e164', '+4989700712345')).toBeNull();
-    expect(check('click-keys', '3')).toBeNull();
-  });
-
-  it('checks only characters for items the catalogue does not know', () => {
-    expect(checkItemValue(undefined, 'anything at all')).toBeNull();
-    expect(checkItemValue(undefined, '<b>')).toEqual({ rule: 'characters' });
-  });
-});
 
 describe('buildEditorModel', () => {
   const items = [

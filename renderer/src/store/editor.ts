@@ -1,8 +1,7 @@
-import { catalogueItem } from '../../../shared/catalogue.js';
 import type { ItemView, JobView, ValidationIssue } from '../../../shared/model.js';
 import { itemKey, type WpiItem } from '../../../shared/protocol.js';
 import { toApiError } from '../api/errors.js';
-import { checkItemValue } from '../lib/itemRules.js';
+import { checkItem } from '../../../shared/item-rules.js';
 import type { SliceCreator } from './types.js';
 
 export interface ItemRef {
@@ -121,7 +120,7 @@ export const createEditorSlice: SliceCreator<EditorSlice> = (api) => (set, get) 
       const changes = Object.values(pending);
       if (mac === null || changes.length === 0) return { kind: 'nothing' };
 
-      const localProblems = changes.filter((change) => checkItemValue(catalogueItem(change.name), change.value));
+      const localProblems = changes.filter((change) => checkItem(change, changes));
       if (localProblems.length > 0) return { kind: 'invalid', issues: localProblems.length };
 
       const items = changes.map(toWpiItem);

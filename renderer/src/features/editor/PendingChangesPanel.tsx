@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import { catalogueItem, SECRET_MASK } from '../../../../shared/catalogue.js';
 import { useT } from '../../i18n/index.js';
 import { itemLabel, itemTestId } from '../../lib/format.js';
-import { checkItemValue } from '../../lib/itemRules.js';
+import { checkItem } from '../../../../shared/item-rules.js';
 import { useAppStore } from '../../store/context.js';
 import type { PendingChange } from '../../store/editor.js';
 import { violationText } from './violationText.js';
@@ -27,6 +27,7 @@ export function PendingChangesPanel() {
   const discardPending = useAppStore((state) => state.discardPending);
   const changes = useMemo(() => Object.entries(pending).sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true })), [pending]);
   if (changes.length === 0) return null;
+  const pendingItems = changes.map(([, change]) => change);
 
   return (
     <Card withBorder padding="sm" data-testid="pending-changes">
@@ -45,7 +46,7 @@ export function PendingChangesPanel() {
         <Table.Tbody>
           {changes.map(([key, change]) => {
             const secret = isSecret(change);
-            const violation = checkItemValue(catalogueItem(change.name), change.value);
+            const violation = checkItem(change, pendingItems);
             const serverIssue = serverIssues.find((issue) => issue.name === change.name && issue.index === change.index);
             const problem = violation ? violationText(t, violation) : serverIssue?.message;
             return (

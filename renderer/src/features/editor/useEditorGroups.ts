@@ -1,9 +1,8 @@
 import { useMemo } from 'react';
-import { catalogueItem } from '../../../../shared/catalogue.js';
 import type { ItemView } from '../../../../shared/model.js';
 import { itemKey } from '../../../../shared/protocol.js';
 import { buildEditorModel, editorCategoryOf, type EditorCategory, type EditorGroup } from '../../lib/editorModel.js';
-import { checkItemValue } from '../../lib/itemRules.js';
+import { checkItem } from '../../../../shared/item-rules.js';
 import { useAppStore } from '../../store/context.js';
 import { parseItemKey } from './useItemState.js';
 
@@ -24,7 +23,7 @@ export function useEditorGroups(query: string, includeCatalogue: boolean): Edito
   // items changes, not on every keystroke inside one of them.
   const pendingKeys = useAppStore((state) => Object.keys(state.editor.pending).sort().join('\n'));
   const hasLocalProblems = useAppStore((state) =>
-    Object.values(state.editor.pending).some((change) => checkItemValue(catalogueItem(change.name), change.value) !== null),
+    Object.values(state.editor.pending).some((change, _, all) => checkItem(change, all) !== null),
   );
 
   const pendingRefs = useMemo(() => (pendingKeys === '' ? [] : pendingKeys.split('\n').map(parseItemKey)), [pendingKeys]);

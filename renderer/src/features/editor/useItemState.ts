@@ -1,7 +1,6 @@
-import { catalogueItem } from '../../../../shared/catalogue.js';
 import { itemKey } from '../../../../shared/protocol.js';
 import { useT } from '../../i18n/index.js';
-import { checkItemValue } from '../../lib/itemRules.js';
+import { checkItem } from '../../../../shared/item-rules.js';
 import { useAppStore } from '../../store/context.js';
 import type { ItemRef, PendingChange } from '../../store/editor.js';
 import { violationText } from './violationText.js';
@@ -21,7 +20,7 @@ export function useItemState(item: ItemRef): ItemState {
   const pending = useAppStore((state) => state.editor.pending[key]);
   const revealed = useAppStore((state) => state.editor.revealed[key]);
   const serverIssue = useAppStore((state) => state.editor.serverIssues.find((issue) => itemKey(issue) === key));
-  const violation = pending ? checkItemValue(catalogueItem(item.name), pending.value) : null;
+  const violation = pending ? checkItem(pending) : null;
   return { key, pending, revealed, problem: violation ? violationText(t, violation) : serverIssue?.message };
 }
 
