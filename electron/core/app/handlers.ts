@@ -85,7 +85,6 @@ export function createHandlers(ctx: HandlerContext): Omit<ApiHandlers, FileMetho
       if (confirmed) {
         const what = hold.changes.map((c) => `${c.field} ${c.from} → ${c.to}`).join(', ');
         ctx.log('info', `${phone.mac}: identity confirmed by the technician (${what}); its writing jobs go out again`);
-        ctx.phoneChanged(phone.mac);
         ctx.jobsQueued();
       }
       return { confirmed };

@@ -122,15 +122,8 @@ export class ProvisioningService {
     const abandoned = first ? this.flows.forMac(mac) : null;
     if (abandoned?.flow.step) this.requeueRunning(mac, 'the phone started a new interaction before answering');
 
-    if (message.reason === 'start-up') this.resendPollSettings(mac, req.localAddress, outbox);
-    const context = this.contextFor(
-      mac,
-      message,
-      open?.flow.tried ?? [],
-      { localAddress: plainAddress(req.localAddress) },
-      req.secure,
-      outbox,
-    );
+    if (message.reason === 'start-up') this.resendPollSettings(mac, req.localAddress);
+    const context = this.contextFor(mac, message, open?.flow.tried ?? [], { localAddress: plainAddress(req.localAddress) }, req.secure);
     const input = { message, flow: open?.flow ?? null, mac, phone: context, policy: this.deps.policy() };
     let decision = handleMessage(input);
     // The identity is known only once the whole first message is (it may come in fragments):
@@ -211,8 +204,8 @@ export class ProvisioningService {
   }
 
   /** Poll settings do not survive a reboot (wpi-protocol.md §5): each start-up gets them again. */
-  private resendPollSettings(mac: string, serverAddress: string, outbox: Outbox): void {
-    const { store, notify } = this.deps;
+  private resendPollSettings(mac: string, serverAddress: string): void {
+    const { store } = this.deps;
     const phone = store.phones.get(mac);
     if (!phone?.pollIntervalS) return;
     const items = this.deps.pollItems(plainAddress(serverAddress), phone.pollIntervalS);
@@ -229,14 +222,7 @@ export class ProvisioningService {
    * reads the store. Items (secrets decrypted) are loaded and rendered only for the jobs it may
    * still start in this interaction, at most as many as it can take steps.
    */
-  private contextFor(
-    mac: string,
-    message: PhoneMessage,
-    tried: readonly string[],
-    render: RenderContext,
-    secure: boolean,
-    outbox: Outbox,
-  ): PhoneContext {
+  private contextFor(mac: string, message: PhoneMessage, tried: readonly string[], render: RenderContext, secure: boolean): PhoneContext {
     const { store } = this.deps;
     const phone = store.phones.get(mac);
     const adopted = phone ? phone.adoption === 'adopted' : this.deps.adoptionFor(mac) === 'adopted';
@@ -249,12 +235,11 @@ export class ProvisioningService {
       this.noteWaiting(
         runnable.filter((j) => WRITING_JOB_KINDS.includes(j.kind)),
         `held: ${hold}`,
-        outbox,
       );
     }
     // Over plain HTTP everything would travel in clear: jobs with secrets wait for HTTPS.
     const inClear = secure ? [] : runnable.filter((j) => store.jobs.carriesSecrets(j.id));
-    this.noteWaiting(inClear, PLAIN_HTTP_SECRET_REASON, outbox);
+    this.noteWaiting(inClear, PLAIN_HTTP_SECRET_REASON);
     const jobs = runnable
       .filter((j) => !inClear.includes(j) && !tried.includes(j.id))
       .slice(0, FLOW_LIMITS.maxSteps)
@@ -298,24 +283,20 @@ export class ProvisioningService {
     const reason = holdReason(hold.changes);
     if (fresh) {
       outbox.touched.add(mac);
-      outbox.add(() => {
-        this.deps.notify.log('warn', `${mac} (${peer}): ${reason}; Secure Mode is the real protection`);
-        this.deps.notify.phoneChanged(mac);
-      });
+      outbox.add(() => this.deps.notify.log('warn', `${mac} (${peer}): ${reason}; Secure Mode is the real protection`));
     }
     if (context.holdReason) return null;
     const writing = context.jobs.filter((j) => WRITING_JOB_KINDS.includes(j.kind));
-    this.noteWaiting(writing, `held: ${reason}`, outbox);
+    this.noteWaiting(writing, `held: ${reason}`);
     return { ...context, mayWrite: false, holdReason: reason };
   }
 
   /** Says on each of these jobs why it waits (only where the reason is new). */
-  private noteWaiting(jobs: readonly JobRef[], reason: string, outbox: Outbox): void {
-    const { store, notify } = this.deps;
+  private noteWaiting(jobs: readonly JobRef[], reason: string): void {
+    const { store } = this.deps;
     const at = this.deps.now();
     for (const job of jobs) {
-      if (store.jobs.get(job.id)?.reason === reason || !store.jobs.update(job.id, { reason, updatedAt: at })) continue;
-      outbox.add(() => notify.jobChanged(job.id));
+      if (store.jobs.get(job.id)?.reason !== reason) store.jobs.update(job.id, { reason, updatedAt: at });
     }
   }
 
