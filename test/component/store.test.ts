@@ -252,6 +252,7 @@ describe('live slice', () => {
         mode: 'browser',
         phonePort: 18443,
         httpPort: 18080,
+        filePort: 18444,
         addresses: ['127.0.0.1'],
         certificateFingerprint: 'AB:CD',
         listening: true,
