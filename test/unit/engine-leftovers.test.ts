@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { handleMessage, type Decision, type FlowState, type PhoneContext } from '../../electron/core/wpi/engine.js';
+import { collectUnidentified, handleMessage, type Decision, type FlowState, type PhoneContext } from '../../electron/core/wpi/engine.js';
 import { DCMP_POLL_INTERVAL_ITEM, DCMP_URL_ITEM, type PhoneMessage, type WpiItem } from '../../shared/protocol.js';
 
 /*
@@ -75,5 +75,50 @@ describe('polling on a phone that does not know the assumed poll-interval item',
     const refused = [{ name: DCMP_URL_ITEM, value: '', status: 'read only' }];
     const d = say(message({ reason: 'reply-to', action: 'WriteItems', status: 'accepted', items: refused }), known(), start.flow);
     expect(d.effects).toContainEqual(expect.objectContaining({ type: 'job-failed', jobId: 'poll' }));
+  });
+});
+
+describe('a fragmented first message naming its phone only in a later part', () => {
+  const parts = basics();
+  const macLess = parts.filter((i) => i.name !== 'mac-addr');
+  const macItem = parts.filter((i) => i.name === 'mac-addr');
+
+  it('is collected without a MAC, then run as one message once the caller identified the phone', () => {
+    const a = collectUnidentified(
+      message({ reason: 'start-up', fragment: 'next', nonce: 'A', items: macLess.slice(0, 2) }),
+      null,
+      '127.0.0.1',
+    );
+    expect(a.reply).toEqual({ nonce: 'A', action: 'GetNextFragment' });
+    expect(a.flow?.mac).toBeNull();
+    expect(a.effects).toEqual([]);
+    const b = collectUnidentified(
+      message({ reason: 'reply-to', fragment: 'next', nonce: 'B', items: macLess.slice(2) }),
+      a.flow,
+      '127.0.0.1',
+    );
+    expect(b.reply.action).toBe('GetNextFragment');
+    expect(b.flow?.partial).toEqual(macLess);
+    const c = handleMessage({
+      message: message({ reason: 'reply-to', nonce: 'C', items: macItem }),
+      flow: b.flow,
+      mac: MAC,
+      phone: known(),
+    });
+    const contact = c.effects.find((e) => e.type === 'contact');
+    expect(contact).toMatchObject({ mac: MAC, reason: 'start-up', items: [...macLess, ...macItem] });
+    expect(c.reply).toEqual({ nonce: 'C', action: 'CleanUp' });
+  });
+
+  it('a last part still without mac-addr is refused; so is a single mac-less message', () => {
+    const a = collectUnidentified(message({ reason: 'start-up', fragment: 'next', items: macLess }), null, '127.0.0.1');
+    const end = collectUnidentified(message({ reason: 'reply-to', nonce: 'E', items: [] }), a.flow, '127.0.0.1');
+    expect(end.reply).toEqual({ nonce: 'E', action: 'CleanUp' });
+    expect(end.flow).toBeNull();
+    expect(end.effects).toEqual([
+      expect.objectContaining({ type: 'warning', message: expect.stringMatching(/fragmented start-up .*mac-addr/) }),
+    ]);
+    expect(collectUnidentified(message({ reason: 'start-up', items: macLess }), null, '127.0.0.1').flow).toBeNull();
+    expect(collectUnidentified(message({ reason: 'reply-to', fragment: 'next', items: macLess }), null, '127.0.0.1').flow).toBeNull();
   });
 });

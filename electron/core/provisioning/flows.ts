@@ -98,12 +98,14 @@ export class FlowRegistry {
    */
   put(open: OpenFlow): OpenFlow[] {
     const dropped: OpenFlow[] = [];
-    const previous = this.byMac.get(open.flow.mac);
+    // A first message still collected without its mac-addr is found by its cookie only.
+    const { mac } = open.flow;
+    const previous = mac === null ? undefined : this.byMac.get(mac);
     if (previous && previous !== open.sessionId) dropped.push(...this.take(previous));
     this.take(open.sessionId);
     const entry: Entry = { ...open, bytes: flowBytes(open.flow) };
     this.bySession.set(open.sessionId, entry);
-    this.byMac.set(open.flow.mac, open.sessionId);
+    if (mac !== null) this.byMac.set(mac, open.sessionId);
     const peer = this.peers.get(open.peer) ?? { bytes: 0, sessions: new Set<string>() };
     peer.bytes += entry.bytes;
     peer.sessions.add(open.sessionId);
@@ -149,7 +151,7 @@ export class FlowRegistry {
     const open = this.bySession.get(sessionId);
     if (!open) return [];
     this.bySession.delete(sessionId);
-    if (this.byMac.get(open.flow.mac) === sessionId) this.byMac.delete(open.flow.mac);
+    if (open.flow.mac !== null && this.byMac.get(open.flow.mac) === sessionId) this.byMac.delete(open.flow.mac);
     const peer = this.peers.get(open.peer);
     if (peer) {
       peer.bytes -= open.bytes;

@@ -6,14 +6,22 @@ import { acceptedContactMeUri } from '../identity/contact-me-uri.js';
 import { holdReason } from '../identity/compare.js';
 import { IdentityGuard, reportedIdentity } from '../identity/guard.js';
 import { buildServiceMessage } from '../wpi/build.js';
-import { FLOW_LIMITS, handleMessage, rejectMessage, type Decision, type EnginePolicy, type PhoneContext } from '../wpi/engine.js';
+import {
+  collectUnidentified,
+  FLOW_LIMITS,
+  handleMessage,
+  rejectMessage,
+  type Decision,
+  type EnginePolicy,
+  type PhoneContext,
+} from '../wpi/engine.js';
 import type { RenderContext } from '../jobs/kind.js';
 import { READ_ONLY_JOB_KINDS, renderJobItems } from '../jobs/registry.js';
 import { applyEffects, type AppliedEffects } from './apply-effects.js';
 import { UnsendableItemError, WpiParseError } from '../wpi/errors.js';
 import { decodeBody, parsePhoneMessage } from '../wpi/parse.js';
 import { plainAddress } from '../reach/polling.js';
-import { FlowRegistry } from './flows.js';
+import { FlowRegistry, type OpenFlow } from './flows.js';
 import type { PhoneRequest, PhoneResponse, PollResponse } from './phone-server.js';
 import { WRITING_JOB_KINDS } from '../../../shared/jobs.js';
 
@@ -110,11 +118,9 @@ export class ProvisioningService {
       (message.reason === 'reply-to' && !req.sessionId
         ? this.flows.byPeer(req.peer, started, { mac: macOf(message.items), nonce: message.nonce })
         : null);
+    // A fragmented first message may name its phone only in a later part: collected until then.
     const mac = open?.flow.mac ?? macOf(message.items);
-    if (!mac) {
-      const decision = rejectMessage(message.nonce, null, `${message.reason} from ${req.peer} without a valid mac-addr`);
-      return this.commit(req, started, message, decision, null, 'rejected: no mac-addr', null, outbox);
-    }
+    if (!mac) return this.unidentified(req, started, message, open, outbox);
     // A first message always opens a new interaction; whatever was open for this phone ends.
     // Its running job goes back to the queue now (so this interaction can run it again); the
     // flow itself is dropped from memory below, with the other in-memory changes.
@@ -144,18 +150,43 @@ export class ProvisioningService {
     // The open flows change last: a throw above undoes the unit's writes and leaves them as they were.
     outbox.touched.add(mac);
     if (abandoned) this.flows.remove(abandoned.sessionId);
+    // A first message collected before it named its phone, continued under its own reason.
+    if (first && open && open.sessionId !== abandoned?.sessionId) this.flows.remove(open.sessionId);
     if (decision.flow) {
       const sessionId = !first && open ? open.sessionId : this.deps.token();
       for (const dropped of this.flows.put({ sessionId, flow: decision.flow, peer: req.peer, touchedAt: started, nonce: message.nonce })) {
-        outbox.touched.add(dropped.flow.mac);
-        if (dropped.flow.step)
-          this.requeueRunning(dropped.flow.mac, 'open interactions exceeded their memory budget: this one was dropped');
+        this.dropped(dropped, outbox);
       }
       if (sessionId !== open?.sessionId) response.session = { set: sessionId };
     } else if (open && !first) {
       this.flows.remove(open.sessionId);
     }
     return response;
+  }
+
+  /** A message without a usable mac-addr so far: the parts of a first message are kept, the rest refused. */
+  private unidentified(req: PhoneRequest, started: number, message: PhoneMessage, open: OpenFlow | null, outbox: Outbox): PhoneResponse {
+    const decision = collectUnidentified(message, open?.flow ?? null, req.peer);
+    const note = decision.flow ? null : 'rejected: no mac-addr';
+    const response = this.commit(req, started, message, decision, null, note, null, outbox);
+    if (!decision.flow) {
+      if (open) this.flows.remove(open.sessionId);
+      return response;
+    }
+    // Nothing of this phone is stored yet, so nothing is re-queued when its flow is evicted.
+    const sessionId = open?.sessionId ?? this.deps.token();
+    for (const dropped of this.flows.put({ sessionId, flow: decision.flow, peer: req.peer, touchedAt: started, nonce: message.nonce })) {
+      this.dropped(dropped, outbox);
+    }
+    if (sessionId !== open?.sessionId) response.session = { set: sessionId };
+    return response;
+  }
+
+  /** A flow evicted to stay within the memory budget: its running job goes back to the queue. */
+  private dropped(dropped: OpenFlow, outbox: Outbox): void {
+    if (dropped.flow.mac === null) return;
+    outbox.touched.add(dropped.flow.mac);
+    if (dropped.flow.step) this.requeueRunning(dropped.flow.mac, 'open interactions exceeded their memory budget: this one was dropped');
   }
 
   /**
@@ -200,7 +231,8 @@ export class ProvisioningService {
   /** Flows idle past the timeout: drop them and put their running jobs back in the queue. */
   expireFlows(): void {
     const now = this.deps.now();
-    for (const open of this.flows.expire(now)) this.requeueRunning(open.flow.mac, 'the phone stopped answering mid-interaction');
+    for (const { flow } of this.flows.expire(now))
+      if (flow.mac) this.requeueRunning(flow.mac, 'the phone stopped answering mid-interaction');
   }
 
   /** Poll settings do not survive a reboot (wpi-protocol.md §5): each start-up gets them again. */

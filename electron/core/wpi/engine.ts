@@ -68,7 +68,8 @@ type Step =
 
 /** State of one interaction, kept by the adapter between messages (keyed by session cookie). */
 export interface FlowState {
-  mac: string;
+  /** null only while a fragmented first message without `mac-addr` so far is being collected. */
+  mac: string | null;
   softwareVersion?: string;
   maxItems: number;
   steps: number;
@@ -105,23 +106,51 @@ export interface MessageInput {
   policy?: EnginePolicy;
 }
 
+/** A flow whose phone is known: every flow past the collection of its first message. */
+type Flow = FlowState & { mac: string };
+type FlowInput = MessageInput & { flow: Flow | null };
+
 const FIRST_MESSAGE_REASONS = new Set(['start-up', 'local-changes', 'inventory-changes', 'status', 'solicited']);
 
-export function handleMessage(input: MessageInput): Decision {
-  const { message } = input;
-  const policy = input.policy ?? DEFAULT_POLICY;
-  const pending = input.flow?.step?.kind === 'first' ? input.flow.step : null;
+export function handleMessage(given: MessageInput): Decision {
+  const { message } = given;
+  const policy = given.policy ?? DEFAULT_POLICY;
+  // A flow collected before its phone was known belongs to the MAC the caller identified since.
+  const flow: Flow | null = given.flow ? { ...given.flow, mac: given.mac } : null;
+  const input: FlowInput = { ...given, flow };
+  const pending = continuing(flow, message);
   // The next part of a fragmented first message: as reply-to, or under its own reason again.
-  if (input.flow && pending && (message.reason === 'reply-to' || message.reason === pending.reason)) {
-    return continueFirst(input, input.flow, pending.reason, policy);
-  }
+  if (flow && pending) return continueFirst(input, flow, pending.reason, policy);
   if (message.reason === 'reply-to') return handleReply(input, policy);
   if (message.reason === 'clean-up') return handlePhoneCleanUp(input);
   if (FIRST_MESSAGE_REASONS.has(message.reason)) {
-    if (message.fragment === 'next') return collectFirst(input, emptyFlow(input.mac, message.maxItems), message.reason);
+    if (message.fragment === 'next') return collectFirst(message, input.mac, emptyFlow(input.mac, message.maxItems), message.reason);
     return startFlow(input, policy);
   }
   return cleanUp(message.nonce, null, [{ type: 'warning', mac: input.mac, message: `unexpected reason ${message.reason}` }]);
+}
+
+/**
+ * A message without a usable `mac-addr` (none in it, none in its flow). Only a fragmented first
+ * message may name its phone in a later part (wpi-protocol.md §11.5): its parts are collected
+ * until one carries `mac-addr`, and the caller runs `handleMessage` from then on. Anything else,
+ * and a last part with still no MAC, is refused.
+ */
+export function collectUnidentified(message: PhoneMessage, flow: FlowState | null, peer: string): Decision {
+  const pending = continuing(flow, message);
+  if (message.fragment === 'next') {
+    if (flow && pending) return collectFirst(message, null, flow, pending.reason);
+    if (!flow && FIRST_MESSAGE_REASONS.has(message.reason))
+      return collectFirst(message, null, emptyFlow(null, message.maxItems), message.reason);
+  }
+  const what = pending ? `fragmented ${pending.reason}` : message.reason;
+  return rejectMessage(message.nonce, null, `${what} from ${peer} without a valid mac-addr`);
+}
+
+/** The pending first message this part continues: as reply-to, or under its own reason again. */
+function continuing(flow: FlowState | null, message: PhoneMessage): { reason: PhoneMessage['reason'] } | null {
+  const pending = flow?.step?.kind === 'first' ? flow.step : null;
+  return pending && (message.reason === 'reply-to' || message.reason === pending.reason) ? pending : null;
 }
 
 /** Answer for a message that could not be parsed or placed: end the interaction. */
@@ -129,7 +158,7 @@ export function rejectMessage(nonce: string, mac: string | null, why: string): D
   return cleanUp(nonce, null, [{ type: 'warning', mac, message: why }]);
 }
 
-function emptyFlow(mac: string, maxItems: number): FlowState {
+function emptyFlow(mac: string | null, maxItems: number): FlowState {
   return { mac, maxItems, steps: 0, fragments: 0, partial: [], step: null, tried: [], needReadAll: false, busy: false, ended: false };
 }
 
@@ -138,13 +167,12 @@ function emptyFlow(mac: string, maxItems: number): FlowState {
  * (wpi-protocol.md §11.5). The guide shows this for replies (p. 69–70); a first message split by
  * the phone's maxItems (p. 69) is collected the same way, so nothing is read from half of it.
  */
-function collectFirst(input: MessageInput, flow: FlowState, reason: PhoneMessage['reason']): Decision {
-  const { message } = input;
+function collectFirst(message: PhoneMessage, mac: string | null, flow: FlowState, reason: PhoneMessage['reason']): Decision {
   const partial = flow.partial.concat(message.items);
   const partialChars = (flow.partialChars ?? 0) + message.items.reduce((n, i) => n + i.name.length + i.value.length, 0);
   const fragments = flow.fragments + 1;
   if (partial.length > FLOW_LIMITS.maxItems || partialChars > FLOW_LIMITS.maxChars || fragments > FLOW_LIMITS.maxFragments) {
-    return rejectMessage(message.nonce, input.mac, `fragmented ${reason} exceeds the limits of one message; interaction cut`);
+    return rejectMessage(message.nonce, mac, `fragmented ${reason} exceeds the limits of one message; interaction cut`);
   }
   return {
     reply: { nonce: message.nonce, action: 'GetNextFragment' },
@@ -153,9 +181,9 @@ function collectFirst(input: MessageInput, flow: FlowState, reason: PhoneMessage
   };
 }
 
-function continueFirst(input: MessageInput, flow: FlowState, reason: PhoneMessage['reason'], policy: EnginePolicy): Decision {
+function continueFirst(input: FlowInput, flow: Flow, reason: PhoneMessage['reason'], policy: EnginePolicy): Decision {
   const { message } = input;
-  if (message.fragment === 'next') return collectFirst(input, flow, reason);
+  if (message.fragment === 'next') return collectFirst(message, input.mac, flow, reason);
   const whole: PhoneMessage = {
     nonce: message.nonce,
     maxItems: message.maxItems > 0 ? message.maxItems : flow.maxItems,
@@ -169,7 +197,7 @@ function continueFirst(input: MessageInput, flow: FlowState, reason: PhoneMessag
   return startFlow({ ...input, message: whole, flow: null }, policy);
 }
 
-function startFlow(input: MessageInput, policy: EnginePolicy): Decision {
+function startFlow(input: FlowInput, policy: EnginePolicy): Decision {
   const { message, mac, phone } = input;
   const effects: Effect[] = [];
   // A report the open step's job waits for (a single-file `status`, p. 52) does not drop a flow.
@@ -191,7 +219,7 @@ function startFlow(input: MessageInput, policy: EnginePolicy): Decision {
   effects.push({ type: 'inventory', mac, mode: 'merge', items: message.items.filter((i) => !i.status) });
 
   const softwareVersion = value(message.items, 'software-version') ?? phone.storedSoftwareVersion;
-  const flow: FlowState = {
+  const flow: Flow = {
     mac,
     ...(softwareVersion ? { softwareVersion } : {}),
     maxItems: message.maxItems > 0 ? message.maxItems : (phone.maxItems ?? -1),
@@ -250,7 +278,7 @@ function settleAwaited(message: PhoneMessage, awaited: readonly AwaitedJob[], ct
   return { effects, reread };
 }
 
-function handleReply(input: MessageInput, policy: EnginePolicy): Decision {
+function handleReply(input: FlowInput, policy: EnginePolicy): Decision {
   const { message, mac, phone } = input;
   if (!input.flow || !input.flow.step) {
     return rejectMessage(message.nonce, mac, 'reply-to outside an interaction (unknown or expired session)');
@@ -278,7 +306,7 @@ function handleReply(input: MessageInput, policy: EnginePolicy): Decision {
     return { reply: { nonce: message.nonce, action: 'GetNextFragment' }, flow: { ...flow, partial, partialChars, fragments }, effects: [] };
   }
   const items = flow.partial.concat(message.items);
-  const done: FlowState = { ...flow, partial: [], partialChars: 0, fragments: 0, step: null };
+  const done: Flow = { ...flow, partial: [], partialChars: 0, fragments: 0, step: null };
   const status = message.status ?? 'accepted';
 
   if (step.kind === 'job') {
@@ -295,7 +323,7 @@ function handleReply(input: MessageInput, policy: EnginePolicy): Decision {
 
 /** Carries out what a kind decided for its job: the next message of the job, or the next job. */
 function follow(
-  flow: FlowState,
+  flow: Flow,
   job: Pick<JobStep, 'jobId' | 'kind'>,
   outcome: Outcome,
   nonce: string,
@@ -304,7 +332,7 @@ function follow(
   effects: Effect[],
 ): Decision {
   effects.push(...outcome.effects);
-  const state: FlowState = {
+  const state: Flow = {
     ...flow,
     ended: outcome.ends === true,
     // A refusal because the phone is in a call: nothing more that changes it in this flow.
@@ -327,7 +355,7 @@ function follow(
 }
 
 /** A reply the engine cannot use for the pending step: fail that job, and go on or stop. */
-function failStep(flow: FlowState, nonce: string, phone: PhoneContext, policy: EnginePolicy, why: string, stop = false): Decision {
+function failStep(flow: Flow, nonce: string, phone: PhoneContext, policy: EnginePolicy, why: string, stop = false): Decision {
   const effects: Effect[] = [{ type: 'warning', mac: flow.mac, message: why }];
   const jobId = flow.step?.kind === 'job' ? flow.step.job.jobId : null;
   if (jobId) effects.push({ type: 'job-failed', jobId, reason: why, results: [] });
@@ -335,7 +363,7 @@ function failStep(flow: FlowState, nonce: string, phone: PhoneContext, policy: E
   return next({ ...flow, step: null, partial: [], partialChars: 0, fragments: 0 }, nonce, phone, policy, effects);
 }
 
-function handlePhoneCleanUp(input: MessageInput): Decision {
+function handlePhoneCleanUp(input: FlowInput): Decision {
   const { message, mac, flow } = input;
   const reason = value(message.items, 'cleanup-reason') ?? 'no reason given';
   const effects: Effect[] = [{ type: 'warning', mac, message: `phone ended the interaction: ${reason}` }];
@@ -345,7 +373,7 @@ function handlePhoneCleanUp(input: MessageInput): Decision {
 }
 
 /** Picks the next action: inventory first, then jobs (rebooting ones last), else CleanUp. */
-function next(flow: FlowState, nonce: string, phone: PhoneContext, policy: EnginePolicy, effects: Effect[]): Decision {
+function next(flow: Flow, nonce: string, phone: PhoneContext, policy: EnginePolicy, effects: Effect[]): Decision {
   if (flow.ended) return cleanUp(nonce, null, effects);
   if (flow.steps >= FLOW_LIMITS.maxSteps) {
     effects.push({ type: 'warning', mac: flow.mac, message: `interaction cut after ${FLOW_LIMITS.maxSteps} steps` });
@@ -376,7 +404,7 @@ function next(flow: FlowState, nonce: string, phone: PhoneContext, policy: Engin
 }
 
 /** CleanUp, with send-solicited while busy-refused work remains and the phone can honour it. */
-function finish(flow: FlowState, nonce: string, phone: PhoneContext, policy: EnginePolicy, effects: Effect[]): Decision {
+function finish(flow: Flow, nonce: string, phone: PhoneContext, policy: EnginePolicy, effects: Effect[]): Decision {
   // flow.busy: a job was refused busy earlier in this flow and still waits. Do not look for it
   // in phone.jobs: once refused it is backed off and no longer listed as runnable.
   const busyNow = effects.some((e) => e.type === 'job-busy');
@@ -387,7 +415,7 @@ function finish(flow: FlowState, nonce: string, phone: PhoneContext, policy: Eng
   return { reply: { nonce, action: 'CleanUp', ...(items ? { items } : {}) }, flow: null, effects };
 }
 
-function send(flow: FlowState, nonce: string, action: Action, items: WpiItem[] | undefined, effects: Effect[]): Decision {
+function send(flow: Flow, nonce: string, action: Action, items: WpiItem[] | undefined, effects: Effect[]): Decision {
   return {
     reply: { nonce, action, ...(items ? { items } : {}) },
     flow: { ...flow, steps: flow.steps + 1 },
@@ -410,7 +438,7 @@ function actionOf(step: Step): Action {
   }
 }
 
-function stepContext(flow: FlowState): StepContext {
+function stepContext(flow: Flow): StepContext {
   return { mac: flow.mac, maxItems: flow.maxItems, ...(flow.softwareVersion ? { softwareVersion: flow.softwareVersion } : {}) };
 }
 
