@@ -69,10 +69,11 @@ describe('phones behind one NAT address', () => {
     });
     // Each flooding flow opens with a fragmented start-up and buffers ~200k characters per fragment.
     const bulk: WpiItem[] = Array.from({ length: 200 }, (_, i) => ({ name: `flood-${i}`, value: 'x'.repeat(1000) }));
+    // Later parts come as reply-to: a mac-less start-up part would open a new collection (§11.5).
     const fragment = (nonce: string, mac: string | null): string =>
       workpoint(
         `nonce="${nonce}" maxItems="-1" fragment="next"`,
-        reason('start-up') + itemList(mac ? [{ name: 'mac-addr', value: mac }, ...bulk] : bulk),
+        reason(mac ? 'start-up' : 'reply-to') + itemList(mac ? [{ name: 'mac-addr', value: mac }, ...bulk] : bulk),
       );
     let peak = 0;
     const flood = async (): Promise<{ refused: number; continued: number }> => {
