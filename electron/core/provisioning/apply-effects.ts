@@ -22,12 +22,10 @@ export interface EffectsContext {
   busyRetryMs: number;
 }
 
-/** What the effects changed, for the notifications sent after the commit. */
+/** What the service reports after the commit (the store itself announces the changed rows). */
 export interface AppliedEffects {
-  changedJobs: Set<string>;
   /** Log lines, each prefixed with the phone (or the peer address when unidentified). */
   warnings: string[];
-  phoneChanged: boolean;
   /** The phone's ReasonForContact when this decision opened an interaction. */
   contactReason: string | null;
 }
@@ -38,9 +36,9 @@ export interface AppliedEffects {
  */
 export function applyEffects(effects: readonly Effect[], ctx: EffectsContext): AppliedEffects {
   const { store, at } = ctx;
-  const applied: AppliedEffects = { changedJobs: new Set(), warnings: [], phoneChanged: false, contactReason: null };
+  const applied: AppliedEffects = { warnings: [], contactReason: null };
   const move = (id: string, state: JobState, patch: Parameters<Store['jobs']['transition']>[2]): void => {
-    if (store.jobs.transition(id, state, { ...patch, updatedAt: at })) applied.changedJobs.add(id);
+    store.jobs.transition(id, state, { ...patch, updatedAt: at });
   };
   for (const effect of effects) {
     switch (effect.type) {
@@ -55,7 +53,6 @@ export function applyEffects(effects: readonly Effect[], ctx: EffectsContext): A
           );
           if (refused) applied.warnings.push(`${effect.mac} (${ctx.peer}): ${refused}`);
         }
-        applied.phoneChanged = true;
         applied.contactReason = effect.reason;
         break;
       case 'inventory':
@@ -65,15 +62,12 @@ export function applyEffects(effects: readonly Effect[], ctx: EffectsContext): A
         } else {
           store.inventory.merge(effect.mac, inventoryBudget(store, effect.mac, effect.items, false, applied.warnings), at);
         }
-        applied.phoneChanged = true;
         break;
       case 'job-running':
         move(effect.jobId, 'running', { startedAt: at, incrementAttempts: true });
         break;
       case 'job-awaiting':
-        if (store.jobs.update(effect.jobId, { awaiting: effect.expect, expectVersion: effect.expectVersion ?? null, updatedAt: at })) {
-          applied.changedJobs.add(effect.jobId);
-        }
+        store.jobs.update(effect.jobId, { awaiting: effect.expect, expectVersion: effect.expectVersion ?? null, updatedAt: at });
         break;
       case 'job-busy':
         move(effect.jobId, 'waiting-busy', { reason: 'waiting: phone in a call', notBefore: at + ctx.busyRetryMs });
@@ -89,7 +83,7 @@ export function applyEffects(effects: readonly Effect[], ctx: EffectsContext): A
         });
         break;
       case 'job-warning':
-        if (store.jobs.warn(effect.jobId, effect.message, at)) applied.changedJobs.add(effect.jobId);
+        store.jobs.warn(effect.jobId, effect.message, at);
         break;
       case 'warning':
         applied.warnings.push(`${effect.mac ?? ctx.peer}: ${effect.message}`);

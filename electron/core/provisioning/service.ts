@@ -368,7 +368,7 @@ export class ProvisioningService {
   ): PhoneResponse {
     const { store, notify } = this.deps;
     const body = reply ?? buildServiceMessage(decision.reply);
-    let applied: AppliedEffects = { changedJobs: new Set(), warnings: [], phoneChanged: false, contactReason: null };
+    let applied: AppliedEffects = { warnings: [], contactReason: null };
     // Already inside the unit's savepoint: a throw here undoes all of the unit's writes.
     ((): void => {
       applied = applyEffects(decision.effects, {
