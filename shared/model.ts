@@ -22,6 +22,8 @@ export interface PhoneSummary {
   pendingJobs: number;
   /** The phone reported another identity; its writing jobs wait until the technician confirms. */
   identityChange: IdentityChange | null;
+  /** False while a pre-staged MAC (jobs created before it ever called) has not called in. */
+  seen: boolean;
 }
 
 /** Identity facts of a phone compared between contacts (electron/core/identity). */

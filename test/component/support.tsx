@@ -82,6 +82,7 @@ export function phoneSummary(overrides: Partial<PhoneSummary> = {}): PhoneSummar
     jobState: null,
     pendingJobs: 0,
     identityChange: null,
+    seen: true,
     ...overrides,
   };
 }

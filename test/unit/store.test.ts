@@ -102,6 +102,7 @@ describe('phones', () => {
       pollIntervalS: null,
       serverAddress: null,
       identityHold: null,
+      seen: true,
     });
 
     const again = store.phones.upsertContact(

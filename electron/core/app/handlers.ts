@@ -110,10 +110,11 @@ export function createHandlers(ctx: HandlerContext): Omit<ApiHandlers, FileMetho
     'items.validate': async ({ items }) => ({ issues: validateItems(items) }),
     'jobs.create': async ({ macs, kind, items }) => {
       checkCallWork(macs.length, items);
-      const phones = macs.map(phoneOr404);
+      const targets = macs.map(macOrThrow);
       checkJobRequest(kind, items);
       const at = ctx.now();
-      const jobs = store.transaction(() => phones.map((p) => store.jobs.create(p.mac, kind, items, at)));
+      // A MAC never seen is pre-staged (roll-out): its jobs wait for its first contact.
+      const jobs = store.transaction(() => targets.map((mac) => store.jobs.create(store.phones.preStage(mac, at).mac, kind, items, at)));
       ctx.jobsQueued();
       return { jobs: jobs.map(jobView) };
     },

@@ -55,6 +55,7 @@ function summaryOf(store: Store, phone: PhoneRecord, tally: readonly JobTally[])
     jobState,
     pendingJobs: tally.filter((t) => !FINAL_JOB_STATES.includes(t.state)).reduce((sum, t) => sum + t.count, 0),
     identityChange: phone.identityHold && { at: phone.identityHold.at, changes: phone.identityHold.changes },
+    seen: phone.seen,
   };
 }
 

@@ -37,6 +37,9 @@ export const CONTACT_GAP_ITEM = 'dls-contact-interval';
 /** Reason of a writing job for a quarantined phone: the phone may call, but gets none until adopted. */
 export const WAITING_FOR_ADOPTION =
   'waiting for adoption: the phone is quarantined, so it is not woken for this job and gets it only once adopted';
+/** Reason of a job for a pre-staged MAC: nothing can wake a phone whose address is unknown. */
+export const WAITING_FOR_FIRST_CONTACT =
+  "waiting for the phone's first contact: it has never called in, so its address is unknown and it cannot be woken";
 /** Reason of a job whose phone the contact-me limit holds back; `nextContactAt` says until when. */
 export const HELD_BY_CONTACT_LIMIT =
   'held back by the contact-me limit (at most one per phone per minute, longer while the phone stays silent)';
@@ -108,7 +111,10 @@ export class Reacher {
     const { store } = this.deps;
     const throttle = this.deps.throttle();
     const phone = store.phones.get(mac);
-    if (!phone?.ip) return { mac, outcome: 'unknown', detail: 'phone has not called in yet: its address is unknown' };
+    if (!phone?.ip) {
+      if (phone) this.markWaiting(phone, WAITING_FOR_FIRST_CONTACT, null);
+      return { mac, outcome: 'unknown', detail: 'phone has not called in yet: its address is unknown' };
+    }
     // Waking a quarantined phone for work it will not be given only makes it call again and
     // again (each callback clears the back-off); the technician's "contact now" still may.
     if (!manual && this.onlyWritingJobs(phone)) {

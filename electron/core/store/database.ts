@@ -154,6 +154,10 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE phones ADD COLUMN identity_hold TEXT;
   `,
+  // 0 for a MAC the technician pre-staged (jobs.create) that has never called in yet.
+  `
+  ALTER TABLE phones ADD COLUMN seen INTEGER NOT NULL DEFAULT 1;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

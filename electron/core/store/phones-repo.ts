@@ -37,6 +37,7 @@ interface PhoneRow {
   poll_interval_s: number | null;
   server_address: string | null;
   identity_hold: string | null;
+  seen: number;
 }
 
 interface UpsertParams {
@@ -69,6 +70,7 @@ export class PhonesRepo {
   readonly #delete;
   readonly #setHold;
   readonly #confirm;
+  readonly #preStage;
 
   constructor(db: Db, changes: ChangeTracker) {
     this.#db = db;
@@ -86,10 +88,13 @@ export class PhonesRepo {
     // the technician's decision and its history.
     this.#upsert = db.prepare<UpsertParams>(`
       INSERT INTO phones (mac, model, software_version, part_number, e164, ip, contact_me_uri, server_address,
-                          adoption, max_items, inventory_complete, first_contact, last_contact, last_reason)
+                          adoption, max_items, inventory_complete, first_contact, last_contact, last_reason, seen)
       VALUES (@mac, @model, @softwareVersion, @partNumber, @e164, @ip, @contactMeUri, @serverAddress,
-              @adoption, @maxItems, 0, @at, @at, @lastReason)
+              @adoption, @maxItems, 0, @at, @at, @lastReason, 1)
       ON CONFLICT (mac) DO UPDATE SET
+        -- A pre-staged phone's first contact: its history starts now.
+        first_contact    = CASE WHEN seen = 0 THEN excluded.first_contact ELSE first_contact END,
+        seen             = 1,
         model            = coalesce(excluded.model, model),
         software_version = coalesce(excluded.software_version, software_version),
         part_number      = coalesce(excluded.part_number, part_number),
@@ -101,6 +106,11 @@ export class PhonesRepo {
         max_items        = CASE WHEN excluded.max_items > 0 THEN excluded.max_items ELSE max_items END,
         last_contact     = excluded.last_contact,
         last_reason      = excluded.last_reason`);
+    // The technician named this MAC: it is adopted and its jobs wait for its first contact.
+    this.#preStage = db.prepare<{ mac: string; at: number }>(`
+      INSERT INTO phones (mac, adoption, max_items, inventory_complete, first_contact, last_contact, seen)
+      VALUES (@mac, 'adopted', -1, 0, @at, @at, 0)
+      ON CONFLICT (mac) DO NOTHING`);
     this.#setAdoption = db.prepare<[PhoneAdoption, string]>('UPDATE phones SET adoption = ? WHERE mac = ?');
     this.#setInventoryComplete = db.prepare<[number, string]>('UPDATE phones SET inventory_complete = ? WHERE mac = ?');
     this.#setPolling = db.prepare<[number | null, string]>('UPDATE phones SET poll_interval_s = ? WHERE mac = ?');
@@ -139,6 +149,14 @@ export class PhonesRepo {
       this.#changes.phone(contact.mac);
       return { phone: toRecord(row), created };
     })();
+  }
+
+  /** A record for a MAC never seen, so jobs can wait for it; an existing phone is left as it is. */
+  preStage(mac: string, at: number): PhoneRecord {
+    if (this.#preStage.run({ mac, at }).changes > 0) this.#changes.phone(mac);
+    const row = this.#get.get(mac);
+    if (!row) throw new Error(`phone ${mac} vanished while pre-staging`);
+    return toRecord(row);
   }
 
   get(mac: string): PhoneRecord | undefined {
@@ -214,5 +232,6 @@ function toRecord(row: PhoneRow): PhoneRecord {
     pollIntervalS: row.poll_interval_s,
     serverAddress: row.server_address,
     identityHold: row.identity_hold === null ? null : (JSON.parse(row.identity_hold) as IdentityHold),
+    seen: row.seen === 1,
   };
 }

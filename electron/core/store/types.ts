@@ -26,6 +26,8 @@ export interface PhoneRecord {
   serverAddress: string | null;
   /** Set while a changed identity holds the phone's writing jobs (see electron/core/identity). */
   identityHold: IdentityHold | null;
+  /** False for a MAC pre-staged by the technician that has not called in yet. */
+  seen: boolean;
 }
 
 /** What a contact says about who the phone is; null = not reported. */

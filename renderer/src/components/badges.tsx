@@ -34,6 +34,17 @@ export function IdentityChangedBadge({ phone }: { phone: PhoneSummary }) {
   );
 }
 
+/** A MAC the technician pre-staged that has never called in: its jobs wait for its first contact. */
+export function NotSeenBadge({ phone }: { phone: PhoneSummary }) {
+  const t = useT();
+  if (phone.seen) return null;
+  return (
+    <Badge size="sm" tt="none" variant="outline" color="gray" title={t('phone.notSeenHint')} data-testid={`not-seen-badge-${phone.mac}`}>
+      {t('phone.notSeen')}
+    </Badge>
+  );
+}
+
 /** Quarantined phones are read but never written until adopted: make that unmissable. */
 export function AdoptionBadge({ adoption }: { adoption: PhoneSummary['adoption'] }) {
   const t = useT();

@@ -34,6 +34,8 @@ export const de: Record<MessageKey, string> = {
   'notice.certificateRegenerated': 'Neues Zertifikat erstellt',
   'notice.identityConfirmed': 'Identität von {mac} bestätigt; seine Aufträge werden wieder gesendet',
 
+  'phone.notSeen': 'noch nicht gesehen',
+  'phone.notSeenHint': 'Vorbereitet: Diese MAC hat sich noch nie gemeldet. Ihre Aufträge laufen beim ersten Kontakt.',
   'identity.badge': 'Identität geändert',
   'identity.title': 'Dieses Telefon meldet eine andere Identität',
   'identity.explanation':

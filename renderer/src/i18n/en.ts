@@ -36,6 +36,8 @@ export const en = {
   'notice.pollingQueued': 'Polling setting queued for {mac}',
   'notice.identityConfirmed': 'Identity of {mac} confirmed; its jobs go out again',
 
+  'phone.notSeen': 'not seen yet',
+  'phone.notSeenHint': 'Pre-staged: this MAC has never called in. Its jobs run at its first contact.',
   'identity.badge': 'identity changed',
   'identity.title': 'This phone reported another identity',
   'identity.explanation':

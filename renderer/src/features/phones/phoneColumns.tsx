@@ -1,7 +1,7 @@
 import { Checkbox } from '@mantine/core';
 import { createColumnHelper } from '@tanstack/react-table';
 import type { PhoneSummary } from '../../../../shared/model.js';
-import { AdoptionBadge, IdentityChangedBadge, JobStateBadge } from '../../components/badges.js';
+import { AdoptionBadge, IdentityChangedBadge, NotSeenBadge, JobStateBadge } from '../../components/badges.js';
 import type { Language, Translate } from '../../i18n/index.js';
 import { formatDateTime, formatRelative } from '../../lib/format.js';
 
@@ -56,6 +56,7 @@ export function phoneColumns(t: Translate, language: Language, now: number) {
         <span style={{ display: 'inline-flex', gap: 4 }}>
           <AdoptionBadge adoption={row.original.adoption} />
           <IdentityChangedBadge phone={row.original} />
+          <NotSeenBadge phone={row.original} />
         </span>
       ),
     }),
