@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CertificateView } from './certificates.js';
 import { JOB_KINDS, JOB_STATES } from './jobs.js';
 import { FILE_KINDS } from './model.js';
+import { DEFAULT_TRACE_MINUTES, MAX_TRACE_MINUTES, TRACE_LEVEL_INDEX_COUNT, TRACE_PRESETS } from './traces.js';
 import type {
   AppInfo,
   DhcpHelp,
@@ -108,6 +109,28 @@ export const API_REQUESTS = {
   'files.setKind': z.object({ id: z.string().min(1).max(64), kind: z.enum(FILE_KINDS) }),
   /** Electron only: the main process shows the open-file dialog; the renderer never names a path. */
   'files.pick': z.object({ kind: z.enum(FILE_KINDS).optional() }),
+  // Diagnostics (issue 10): trace levels raised for a while, then written back by Fieldstage.
+  /** Either `preset` or explicit `levels` (value = the phone's number for the level, see shared/traces.ts). */
+  'traces.start': z.object({
+    macs: z.array(mac).min(1).max(10000),
+    preset: z.enum(TRACE_PRESETS).optional(),
+    levels: z
+      .array(
+        z.object({
+          index: z
+            .number()
+            .int()
+            .min(0)
+            .max(TRACE_LEVEL_INDEX_COUNT - 1),
+          value: z.string().regex(/^\d{1,2}$/),
+        }),
+      )
+      .max(TRACE_LEVEL_INDEX_COUNT)
+      .optional(),
+    minutes: z.number().int().min(1).max(MAX_TRACE_MINUTES).default(DEFAULT_TRACE_MINUTES),
+  }),
+  /** Writes the levels read before tracing back now. */
+  'traces.stop': z.object({ macs: z.array(mac).min(1).max(10000) }),
 } as const;
 
 export type ApiMethod = keyof typeof API_REQUESTS;
@@ -155,6 +178,10 @@ export interface ApiResponses {
   'files.remove': { removed: boolean };
   'files.setKind': FileView;
   'files.pick': { files: FileView[]; refused: FileRefusalView[] };
+  /** `needsReboot`: SIP message tracing takes effect only after a restart of the phone. */
+  'traces.start': { jobs: JobView[]; needsReboot: boolean };
+  /** The restore jobs; `notTracing`: phones that had no tracing on. */
+  'traces.stop': { jobs: JobView[]; notTracing: string[] };
 }
 
 /** A file the library did not take, and the rule it broke. */

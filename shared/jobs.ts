@@ -9,6 +9,8 @@ export const JOB_KINDS = [
   'factory-reset',
   'file-deployment',
   'software-deployment',
+  'trace-start',
+  'trace-stop',
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
@@ -42,6 +44,8 @@ export const JOB_KIND_FACTS = {
   'factory-reset': { writes: true, reboots: true, execution: 'wpi' },
   'file-deployment': { writes: true, reboots: false, execution: 'wpi' },
   'software-deployment': { writes: true, reboots: true, execution: 'wpi' },
+  'trace-start': { writes: true, reboots: false, execution: 'wpi' },
+  'trace-stop': { writes: true, reboots: false, execution: 'wpi' },
 } as const satisfies Record<JobKind, JobKindFacts>;
 
 /** Kinds that change the phone: never sent to a quarantined phone. */

@@ -1,5 +1,6 @@
 import type { ItemResult, JobKind, JobState } from './jobs.js';
 import type { WpiItem } from './protocol.js';
+import type { TracingView } from './traces.js';
 
 /** What the UI sees of a phone (the phones table and the phone header). */
 export interface PhoneSummary {
@@ -24,6 +25,8 @@ export interface PhoneSummary {
   identityChange: IdentityChange | null;
   /** False while a pre-staged MAC (jobs created before it ever called) has not called in. */
   seen: boolean;
+  /** Raised trace levels and until when (issue 10); null when tracing is off. */
+  tracing: TracingView | null;
 }
 
 /** Identity facts of a phone compared between contacts (electron/core/identity). */

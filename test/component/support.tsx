@@ -83,6 +83,7 @@ export function phoneSummary(overrides: Partial<PhoneSummary> = {}): PhoneSummar
     pendingJobs: 0,
     identityChange: null,
     seen: true,
+    tracing: null,
     ...overrides,
   };
 }

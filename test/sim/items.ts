@@ -120,3 +120,19 @@ export function applyWrite(store: ItemStore, item: WpiItem, alsoKnown: ReadonlyS
   store.set(item);
   return undefined;
 }
+
+/** The trace-level indexes a simulated phone has (the catalogue's 0..41, spec §1.3). */
+export const SIM_TRACE_LEVEL_INDEXES = 42;
+/** "Off": the factory trace level of every component. */
+export const SIM_TRACE_LEVEL_OFF = '0';
+
+/**
+ * An item the phone has although `ReadAllItems` does not list it until it was set (the V3R1
+ * sample has no `trace-level[*]`, research-notes §1.4), with its factory value; else undefined.
+ */
+export function unlistedItem(name: string, index: number | undefined): WpiItem | undefined {
+  if (name === 'trace-level' && index !== undefined && index >= 0 && index < SIM_TRACE_LEVEL_INDEXES) {
+    return { name, index, value: SIM_TRACE_LEVEL_OFF };
+  }
+  return undefined;
+}

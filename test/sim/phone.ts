@@ -19,7 +19,7 @@ import {
 import { deploymentStamp, download, FILE_RECORD_NAMES, fileOrders, fileRecordItems, type StoredFile } from './deploy.js';
 import { attachesLocalChanges, honoursSendSolicited, isLegacyFirmware, parseFirmware, phoneVersionOf, type Firmware } from './firmware.js';
 import { runFlow, type ActionAnswer, type FlowOutcome } from './flow.js';
-import { applyWrite, BASIC_ITEM_NAMES, ItemStore, loadFixtureItems, withIdentity } from './items.js';
+import { applyWrite, BASIC_ITEM_NAMES, ItemStore, loadFixtureItems, unlistedItem, withIdentity } from './items.js';
 import { DEFAULT_SERVICE_PATH, httpGet, type RequestLimits, type ServerAddress } from './transport.js';
 import type { DlsMessage, OutgoingMessage } from './wire.js';
 
@@ -443,6 +443,8 @@ export class SimPhone extends EventEmitter<SimPhoneEvents> {
       const found = want.index === undefined ? this.store.byName(want.name) : [this.store.get(want.name, want.index)];
       const present = found.filter((i): i is WpiItem => i !== undefined);
       if (present.length > 0) return present;
+      const unlisted = unlistedItem(want.name, want.index);
+      if (unlisted) return [unlisted];
       return [{ name: want.name, ...(want.index === undefined ? {} : { index: want.index }), value: '', status: 'unknown item' }];
     });
     return reply('ReadItems', 'accepted', items);

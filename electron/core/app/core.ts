@@ -29,6 +29,9 @@ import { createPrivateFile, ensurePrivateDir, tightenPrivate } from './private-f
 import { createHandlers, settingsView } from './handlers.js';
 import { ListenerBindError, PhoneListeners, type ListenerConfig } from './phone-listeners.js';
 import { Sweeps } from './sweeps.js';
+import { traceHandlers } from '../traces/handlers.js';
+import { TraceSessions } from '../traces/sessions.js';
+import { jobView } from './views.js';
 import { APP_VERSION } from './version.js';
 
 export type { Core, CoreOptions, LogLevel } from './core-types.js';
@@ -257,9 +260,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const wake = (): void => {
     void reacher?.tick().catch((error: unknown) => log('warn', `reaching phones failed: ${String(error)}`));
   };
+  const traceSessions = new TraceSessions(store);
+  /** Restores of tracing whose time ran out are queued here, so the pass below wakes their phones. */
+  const settleTraces = (): void => {
+    try {
+      const queued = traceSessions.settle(now());
+      if (queued.length) log('info', `tracing time over on ${queued.length} phone(s): original trace levels queued to be written back`);
+    } catch (error) {
+      log('warn', `switching tracing off failed: ${String(error)}`);
+    }
+  };
   const tick = async (): Promise<void> => {
     service.expireFlows();
     trim();
+    settleTraces();
     await reacher?.tick();
   };
   const handlers = createHandlers({
@@ -308,9 +322,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...(options.pickFiles ? { pickFiles: options.pickFiles } : {}),
   });
 
+  const tracing = traceHandlers({ store, sessions: traceSessions, now, jobsQueued: wake, jobView });
+
   let timer: NodeJS.Timeout | null = null;
   return {
-    handlers: committedFirst(store, { ...handlers, ...fileHandlers }),
+    handlers: committedFirst(store, { ...handlers, ...fileHandlers, ...tracing }),
     files: library,
     async upload(body, name, kind) {
       if (kind !== undefined && !(FILE_KINDS as readonly string[]).includes(kind)) {
@@ -336,6 +352,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         return startOnDefaults(error);
       });
       trim();
+      settleTraces();
       await startFileServer(current);
       timer = setInterval(() => {
         tick().catch((error: unknown) => log('warn', `reaching phones failed: ${String(error)}`));

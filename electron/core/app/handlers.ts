@@ -1,5 +1,6 @@
 import { PHONES_PAGE_MAX, type ApiHandlers } from '../../../shared/api.js';
 import type { FileMethod } from './file-handlers.js';
+import type { TraceMethod } from '../traces/handlers.js';
 import type { WpiItem } from '../../../shared/protocol.js';
 import type { AppInfo, SettingsView } from '../../../shared/model.js';
 import { validateItems } from '../../../shared/validation.js';
@@ -51,7 +52,7 @@ class BadRequestError extends Error {
   }
 }
 
-export function createHandlers(ctx: HandlerContext): Omit<ApiHandlers, FileMethod> {
+export function createHandlers(ctx: HandlerContext): Omit<ApiHandlers, FileMethod | TraceMethod> {
   const { store } = ctx;
   const phoneOr404 = (raw: string) => {
     const mac = macOrThrow(raw);

@@ -2,6 +2,7 @@ import { SECRET_MASK } from '../../../shared/catalogue.js';
 import { FINAL_JOB_STATES, type JobState } from '../../../shared/jobs.js';
 import type { ExchangeSummary, ItemView, JobView, PhoneSummary } from '../../../shared/model.js';
 import { isLoggedAsSecret, type Store } from '../store/index.js';
+import { TraceSessions } from '../traces/sessions.js';
 import type { JobTally } from '../store/jobs-repo.js';
 import type { ExchangeRecord, JobRecord, PhoneRecord, StoredItem } from '../store/types.js';
 
@@ -56,6 +57,7 @@ function summaryOf(store: Store, phone: PhoneRecord, tally: readonly JobTally[])
     pendingJobs: tally.filter((t) => !FINAL_JOB_STATES.includes(t.state)).reduce((sum, t) => sum + t.count, 0),
     identityChange: phone.identityHold && { at: phone.identityHold.at, changes: phone.identityHold.changes },
     seen: phone.seen,
+    tracing: new TraceSessions(store).view(store.traces.get(phone.mac)),
   };
 }
 

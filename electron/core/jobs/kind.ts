@@ -31,6 +31,8 @@ export interface JobStep {
   batch: number;
   /** Results collected by the earlier steps of this job in this interaction. */
   results: ItemResult[];
+  /** Items a kind keeps for its later steps (trace-start: the levels to write once it has read). */
+  carry?: WpiItem[];
 }
 
 /** The next message of a job; the engine sends `batches[batch]` and keeps the step. */

@@ -30,6 +30,8 @@ import { readAll } from './kinds/read-all.js';
 import { readItems } from './kinds/read-items.js';
 import { restart } from './kinds/restart.js';
 import { softwareDeployment } from './kinds/software-deployment.js';
+import { traceStart } from './kinds/trace-start.js';
+import { traceStop } from './kinds/trace-stop.js';
 import { writeItems } from './kinds/write-items.js';
 
 export const JOB_KIND_REGISTRY = {
@@ -40,6 +42,8 @@ export const JOB_KIND_REGISTRY = {
   'factory-reset': factoryReset,
   'file-deployment': fileDeployment,
   'software-deployment': softwareDeployment,
+  'trace-start': traceStart,
+  'trace-stop': traceStop,
 } as const satisfies Record<JobKind, JobKindModule>;
 
 export function jobKind(kind: JobKind): JobKindModule {

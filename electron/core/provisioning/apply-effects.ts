@@ -85,6 +85,9 @@ export function applyEffects(effects: readonly Effect[], ctx: EffectsContext): A
       case 'job-warning':
         store.jobs.warn(effect.jobId, effect.message, at);
         break;
+      case 'trace-originals':
+        store.traces.keepOriginals(effect.mac, effect.jobId, effect.items);
+        break;
       case 'warning':
         applied.warnings.push(`${effect.mac ?? ctx.peer}: ${effect.message}`);
         break;

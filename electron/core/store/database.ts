@@ -158,6 +158,18 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE phones ADD COLUMN seen INTEGER NOT NULL DEFAULT 1;
   `,
+  // Tracing sessions (issue 10): the levels raised, the originals read before, when to restore.
+  `
+  CREATE TABLE traces (
+    mac        TEXT PRIMARY KEY REFERENCES phones (mac) ON DELETE CASCADE,
+    levels     TEXT NOT NULL,
+    originals  TEXT,
+    started_at INTEGER NOT NULL,
+    until      INTEGER NOT NULL,
+    start_job  TEXT NOT NULL,
+    stop_job   TEXT
+  ) STRICT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

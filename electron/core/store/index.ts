@@ -8,6 +8,7 @@ import { InventoryRepo } from './inventory-repo.js';
 import { JobsRepo } from './jobs-repo.js';
 import { PhonesRepo } from './phones-repo.js';
 import type { SecretBox } from './secrets.js';
+import { TracesRepo } from './traces-repo.js';
 
 export type { ChangeListener, StoreChanges } from './changes.js';
 export { openDatabase, integrityCheck, SCHEMA_VERSION, type Db, type IntegrityReport } from './database.js';
@@ -25,6 +26,7 @@ export {
 export { CertificatesRepo, type CertificateRecord, type NewCertificate } from './certificates-repo.js';
 export { FilesRepo, FILE_DOWNLOAD_LOG_LIMIT, type FileRecord, type FileDetails, type FileUse, type DownloadRecord } from './files-repo.js';
 export { createKeyFileSecretBox, isLoggedAsSecret, isSecretName, redactItems, redactXml, type SecretBox } from './secrets.js';
+export { TracesRepo, type TraceRecord } from './traces-repo.js';
 export type * from './types.js';
 
 export interface StoreOptions {
@@ -42,6 +44,7 @@ export class Store {
   readonly exchanges: ExchangesRepo;
   readonly certificates: CertificatesRepo;
   readonly files: FilesRepo;
+  readonly traces: TracesRepo;
   readonly #db: Db;
   readonly #group: GroupCommit;
   readonly #changes: ChangeTracker;
@@ -63,6 +66,7 @@ export class Store {
     this.exchanges = new ExchangesRepo(db, this.#changes, options.exchanges);
     this.certificates = new CertificatesRepo(db, options.secrets);
     this.files = new FilesRepo(db);
+    this.traces = new TracesRepo(db, this.#changes);
     // The COMMIT waits for the rest of the event-loop turn: requests read in the same turn join.
     this.#group = new GroupCommit(db, () => setImmediate(() => this.flush()), this.#changes);
   }

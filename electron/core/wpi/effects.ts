@@ -31,5 +31,7 @@ export type Effect =
   | { type: 'job-failed'; jobId: string; reason: string; results: ItemResult[] }
   /** Something the technician should see on the job; the job still settles as it does. */
   | { type: 'job-warning'; jobId: string; message: string }
+  /** trace-start read the phone's levels before raising them: kept to be written back (traces/). */
+  | { type: 'trace-originals'; mac: string; jobId: string; items: WpiItem[] }
   /** Something the technician should see in the log; never fatal. */
   | { type: 'warning'; mac: string | null; message: string };

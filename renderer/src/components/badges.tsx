@@ -1,7 +1,8 @@
 import { Badge, type MantineColor } from '@mantine/core';
 import type { JobState } from '../../../shared/jobs.js';
 import type { PhoneSummary } from '../../../shared/model.js';
-import { useT } from '../i18n/index.js';
+import { useLanguage, useT } from '../i18n/index.js';
+import { formatTime } from '../lib/format.js';
 
 const JOB_STATE_COLORS: Record<JobState, MantineColor> = {
   queued: 'gray',
@@ -56,6 +57,27 @@ export function AdoptionBadge({ adoption }: { adoption: PhoneSummary['adoption']
       color={adoption === 'quarantined' ? 'orange' : 'teal'}
     >
       {t(`adoption.${adoption}`)}
+    </Badge>
+  );
+}
+
+/** Trace levels are raised on the phone: it must not be forgotten (Fieldstage restores them at `until`). */
+export function TracingBadge({ phone }: { phone: PhoneSummary }) {
+  const t = useT();
+  const language = useLanguage();
+  const tracing = phone.tracing;
+  if (!tracing) return null;
+  const time = formatTime(tracing.until, language);
+  return (
+    <Badge
+      size="sm"
+      tt="none"
+      variant={tracing.state === 'restore-failed' ? 'filled' : 'light'}
+      color={tracing.state === 'restore-failed' ? 'red' : 'grape'}
+      title={t('tracing.badgeHint', { time })}
+      data-testid={`tracing-badge-${phone.mac}`}
+    >
+      {t(`tracing.badge.${tracing.state}`, { time })}
     </Badge>
   );
 }

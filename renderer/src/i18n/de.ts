@@ -68,6 +68,13 @@ export const de: Record<MessageKey, string> = {
   'jobKind.factory-reset': 'Werksreset',
   'jobKind.file-deployment': 'Dateiverteilung',
   'jobKind.software-deployment': 'Firmware-Verteilung',
+  'jobKind.trace-start': 'Tracing starten',
+  'jobKind.trace-stop': 'Tracing beenden (Stufen zurücksetzen)',
+  'tracing.badge.on': 'Tracing bis {time}',
+  'tracing.badge.starting': 'Tracing startet',
+  'tracing.badge.stopping': 'Tracing endet',
+  'tracing.badge.restore-failed': 'Trace-Stufen nicht zurückgesetzt',
+  'tracing.badgeHint': 'Erhöhte Trace-Stufen; Fieldstage setzt die ursprünglichen Stufen um {time} selbst zurück.',
 
   'phone.mac': 'MAC',
   'phone.model': 'Modell',

@@ -69,6 +69,13 @@ export const en = {
   'jobKind.factory-reset': 'Factory reset',
   'jobKind.file-deployment': 'File deployment',
   'jobKind.software-deployment': 'Firmware deployment',
+  'jobKind.trace-start': 'Start tracing',
+  'jobKind.trace-stop': 'Stop tracing (restore levels)',
+  'tracing.badge.on': 'tracing until {time}',
+  'tracing.badge.starting': 'tracing starts',
+  'tracing.badge.stopping': 'tracing stops',
+  'tracing.badge.restore-failed': 'trace levels not restored',
+  'tracing.badgeHint': 'Raised trace levels; Fieldstage writes the original levels back at {time} by itself.',
 
   'phone.mac': 'MAC',
   'phone.model': 'Model',

@@ -43,6 +43,8 @@ export const JOB_KIND_UI = {
   },
   'file-deployment': { label: 'jobKind.file-deployment', confirmation: null },
   'software-deployment': { label: 'jobKind.software-deployment', confirmation: null },
+  'trace-start': { label: 'jobKind.trace-start', confirmation: null },
+  'trace-stop': { label: 'jobKind.trace-stop', confirmation: null },
 } as const satisfies Record<JobKind, JobKindUi>;
 
 export function jobKindLabel(t: Translate, kind: JobKind): string {

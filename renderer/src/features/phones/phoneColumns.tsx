@@ -1,7 +1,7 @@
 import { Checkbox } from '@mantine/core';
 import { createColumnHelper } from '@tanstack/react-table';
 import type { PhoneSummary } from '../../../../shared/model.js';
-import { AdoptionBadge, IdentityChangedBadge, NotSeenBadge, JobStateBadge } from '../../components/badges.js';
+import { AdoptionBadge, IdentityChangedBadge, NotSeenBadge, JobStateBadge, TracingBadge } from '../../components/badges.js';
 import type { Language, Translate } from '../../i18n/index.js';
 import { formatDateTime, formatRelative } from '../../lib/format.js';
 
@@ -64,7 +64,12 @@ export function phoneColumns(t: Translate, language: Language, now: number) {
       id: 'jobState',
       header: t('phone.jobState'),
       size: 140,
-      cell: ({ row }) => (row.original.jobState ? <JobStateBadge state={row.original.jobState} /> : null),
+      cell: ({ row }) => (
+        <span style={{ display: 'inline-flex', gap: 4 }}>
+          {row.original.jobState && <JobStateBadge state={row.original.jobState} />}
+          <TracingBadge phone={row.original} />
+        </span>
+      ),
     }),
     column.accessor('lastContact', {
       header: t('phone.lastContact'),
