@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CertificateView } from './certificates.js';
+import { CERTIFICATE_SLOTS, type CertificateView, type DeployedCertificateView } from './certificates.js';
 import { JOB_KINDS, JOB_STATES } from './jobs.js';
 import { FILE_KINDS } from './model.js';
 import { DEFAULT_TRACE_MINUTES, MAX_TRACE_MINUTES, TRACE_LEVEL_INDEX_COUNT, TRACE_PRESETS } from './traces.js';
@@ -45,10 +45,24 @@ export const API_REQUESTS = {
   'phones.contact': z.object({ macs: z.array(mac).min(1).max(10000) }),
   /** The technician vouches for a phone whose identity changed: its writing jobs may go out again. */
   'phones.confirmIdentity': z.object({ mac }),
+  /** What Fieldstage deployed into the phone's certificate slots and what it last reported (ReadAllItems never shows certificates). */
+  'phones.certificates': z.object({ mac }),
   /** Phones behind NAT poll us instead of waiting for contact-me; 0 switches polling off. */
   'phones.setPolling': z.object({ macs: z.array(mac).min(1).max(10000), intervalSeconds: z.number().int().min(0).max(86400) }),
   'items.validate': z.object({ mac: mac.optional(), items: z.array(item).max(5000) }),
-  'jobs.create': z.object({ macs: z.array(mac).min(1).max(10000), kind: z.enum(JOB_KINDS), items: z.array(item).max(5000).default([]) }),
+  'jobs.create': z.object({
+    macs: z.array(mac).min(1).max(10000),
+    kind: z.enum(JOB_KINDS),
+    items: z.array(item).max(5000).default([]),
+    /** Kind `certificate`: the stored certificate and the slot it goes to (its items are built by the core). */
+    certificateId: z.string().min(1).max(64).optional(),
+    slot: z.enum(CERTIFICATE_SLOTS).optional(),
+    /** `dls-server-ca` index (default 0) or the expert item's index. */
+    slotIndex: z.number().int().min(0).max(99).optional(),
+    /** Expert slot: the item name the technician gives, and its format (default PEM). */
+    itemName: z.string().min(1).max(128).optional(),
+    itemFormat: z.enum(['pem', 'pkcs12']).optional(),
+  }),
   'jobs.list': z.object({
     mac: mac.optional(),
     states: z.array(z.enum(JOB_STATES)).optional(),
@@ -146,6 +160,7 @@ export interface ApiResponses {
   'phones.list': PhoneSummary[];
   'phones.get': PhoneSummary;
   'phones.items': ItemView[];
+  'phones.certificates': DeployedCertificateView[];
   'phones.revealItem': { value: string };
   'phones.adopt': { adopted: number };
   'phones.forget': { forgotten: number };

@@ -114,3 +114,67 @@ export function slotWarnings(view: Pick<CertificateView, 'certificates' | 'hasKe
   }
   return warnings;
 }
+
+/**
+ * Where a certificate goes on the phone (files-and-certificates.md §3). `expert`: the technician
+ * names the item (SIP-TLS CA, 802.1X, file-download CA, … have no documented item names).
+ */
+export const CERTIFICATE_SLOTS = ['wbm-server-certificate', 'dls-server-ca', 'dls-client-certificate', 'expert'] as const;
+export type CertificateSlot = (typeof CERTIFICATE_SLOTS)[number];
+
+/** How the certificate travels in the item text: PEM (certificates only) or Base64 PKCS#12 (with the key). */
+export type CertificateItemFormat = 'pem' | 'pkcs12';
+
+/** The known slots' formats: PKCS#12 for certificate + key (guide p60), PEM for CAs (p64). */
+export const SLOT_FORMATS: Readonly<Record<Exclude<CertificateSlot, 'expert'>, CertificateItemFormat>> = {
+  'wbm-server-certificate': 'pkcs12',
+  'dls-server-ca': 'pem',
+  'dls-client-certificate': 'pkcs12',
+};
+
+/**
+ * The item a slot's installation is read back from: `<item>-info`. Documented only for
+ * `wbm-server-certificate` (guide p59–60); for the other items the same suffix is assumed.
+ */
+export const CERTIFICATE_INFO_SUFFIX = '-info';
+export const DOCUMENTED_INFO_ITEMS: ReadonlySet<string> = new Set(['wbm-server-certificate-info']);
+
+/** How the phone's `…-info` answer compares with what was sent (the info format is undocumented). */
+export type InfoComparison = 'matches' | 'not-comparable' | 'nothing-reported' | 'not-read';
+
+/** What Fieldstage deployed into one slot of a phone and what the phone last reported for it. */
+export interface DeployedCertificateView {
+  /** The item written, e.g. `dls-server-ca` with index 0. */
+  item: string;
+  index?: number;
+  jobId: string;
+  certificateId: string;
+  certificateName: string;
+  sha256: string;
+  serial: string;
+  subject: string;
+  deployedAt: number;
+  infoItem: string;
+  /** The phone's `…-info` value as it came (raw), or null when it was not read. */
+  reported: string | null;
+  comparison: InfoComparison;
+}
+
+/**
+ * The job's own record of what it deploys, kept with its items but never sent to the phone: the
+ * certificate's identity for the read-back comparison and for the phone page.
+ */
+export const CERTIFICATE_META_ITEM = 'x-fieldstage-deployment';
+
+export interface CertificateDeployment {
+  certificateId: string;
+  certificateName: string;
+  item: string;
+  index?: number;
+  infoItem: string;
+  subject: string;
+  /** Upper-case hex without separators. */
+  serial: string;
+  sha256: string;
+  sha1: string;
+}

@@ -11,6 +11,7 @@ export const JOB_KINDS = [
   'software-deployment',
   'trace-start',
   'trace-stop',
+  'certificate',
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
@@ -46,6 +47,7 @@ export const JOB_KIND_FACTS = {
   'software-deployment': { writes: true, reboots: true, execution: 'wpi' },
   'trace-start': { writes: true, reboots: false, execution: 'wpi' },
   'trace-stop': { writes: true, reboots: false, execution: 'wpi' },
+  certificate: { writes: true, reboots: false, execution: 'wpi' },
 } as const satisfies Record<JobKind, JobKindFacts>;
 
 /** Kinds that change the phone: never sent to a quarantined phone. */

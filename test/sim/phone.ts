@@ -16,6 +16,7 @@ import {
   type ContactMeListener,
   type ContactMeRequest,
 } from './contact-me.js';
+import { SimCertificates } from './certificates.js';
 import { deploymentStamp, download, FILE_RECORD_NAMES, fileOrders, fileRecordItems, type StoredFile } from './deploy.js';
 import { attachesLocalChanges, honoursSendSolicited, isLegacyFirmware, parseFirmware, phoneVersionOf, type Firmware } from './firmware.js';
 import { runFlow, type ActionAnswer, type FlowOutcome } from './flow.js';
@@ -68,6 +69,8 @@ export interface SimPhoneOptions {
    * DHCP (p. 16, e.g. the SNTP server from option 42) or locked by an administrator.
    */
   lockedItems?: readonly string[];
+  /** Expert certificate items this phone takes besides the known slots (files-and-certificates.md §3). */
+  certificateItems?: readonly string[];
 }
 
 export interface SimPhoneStats {
@@ -140,6 +143,8 @@ export class SimPhone extends EventEmitter<SimPhoneEvents> {
   private readonly locked: ReadonlySet<string>;
   private store: ItemStore;
   private files: StoredFile[] = [];
+  /** Certificate slots: written with WriteItems, never in ReadAllItems, read back as `…-info`. */
+  readonly certificates: SimCertificates;
   private state: 'stopped' | 'up' | 'rebooting' = 'stopped';
   private busyNow: boolean;
   private reminder = false;
@@ -168,6 +173,7 @@ export class SimPhone extends EventEmitter<SimPhoneEvents> {
     this.contactGapMs = options.contactGapMs ?? 300_000;
     this.contactMePort = options.contactMePort ?? DEFAULT_CONTACT_ME_PORT;
     this.store = new ItemStore(this.factoryItems(options.e164 ?? defaultE164(this.mac), version));
+    this.certificates = new SimCertificates(options.certificateItems);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -395,6 +401,7 @@ export class SimPhone extends EventEmitter<SimPhoneEvents> {
     if (factoryReset) {
       this.stats.factoryResets++;
       this.files = [];
+      this.certificates.clear();
       this.store = new ItemStore(this.factoryItems('', this.value('software-version') ?? ''));
       this.store.setValue('configuration-changed-flag', 'true');
     }
@@ -440,6 +447,15 @@ export class SimPhone extends EventEmitter<SimPhoneEvents> {
 
   private read(requested: readonly WpiItem[]): ActionAnswer {
     const items = requested.flatMap((want): WpiItem[] => {
+      if (this.certificates.isInfoItem(want.name)) {
+        return [
+          {
+            name: want.name,
+            ...(want.index === undefined ? {} : { index: want.index }),
+            value: this.certificates.info(want.name, want.index),
+          },
+        ];
+      }
       const found = want.index === undefined ? this.store.byName(want.name) : [this.store.get(want.name, want.index)];
       const present = found.filter((i): i is WpiItem => i !== undefined);
       if (present.length > 0) return present;
@@ -458,7 +474,11 @@ export class SimPhone extends EventEmitter<SimPhoneEvents> {
     }
     const problems: WpiItem[] = [];
     for (const item of items) {
-      const status = this.locked.has(item.name) ? 'read only' : applyWrite(this.store, item, SIMULATOR_ITEMS);
+      const status = this.locked.has(item.name)
+        ? 'read only'
+        : this.certificates.isCertificateItem(item.name)
+          ? this.certificates.write(item)
+          : applyWrite(this.store, item, SIMULATOR_ITEMS);
       if (status) problems.push({ name: item.name, ...(item.index === undefined ? {} : { index: item.index }), value: '', status });
     }
     const written = new Set(items.map((i) => i.name));

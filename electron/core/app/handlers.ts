@@ -5,6 +5,9 @@ import type { WpiItem } from '../../../shared/protocol.js';
 import type { AppInfo, SettingsView } from '../../../shared/model.js';
 import { validateItems } from '../../../shared/validation.js';
 import { certificateHandlers, type CertificateHandlerContext } from '../certificates/handlers.js';
+import { deploymentItems, type DeploymentRequest } from '../certificates/deploy.js';
+import type { CertificateSlot } from '../../../shared/certificates.js';
+import { deployedCertificates } from '../certificates/deployed.js';
 import { buildOption43, dhcpSnippets, Option43Error } from '../discovery/dhcp-option43.js';
 import { normalizeMac } from '../discovery/fingerprint.js';
 import { listInterfaces } from '../discovery/interfaces.js';
@@ -109,7 +112,13 @@ export function createHandlers(ctx: HandlerContext): Omit<ApiHandlers, FileMetho
       return { jobs: jobs.map(jobView) };
     },
     'items.validate': async ({ items }) => ({ issues: validateItems(items) }),
-    'jobs.create': async ({ macs, kind, items }) => {
+    'phones.certificates': async ({ mac }) => deployedCertificates(store.jobs.listForPhone(phoneOr404(mac).mac)),
+    'jobs.create': async ({ macs, kind, items: given, certificateId, slot, slotIndex, itemName, itemFormat }) => {
+      const items =
+        kind === 'certificate' ? certificateJobItems(ctx, given, { certificateId, slot, slotIndex, itemName, itemFormat }) : given;
+      if (kind !== 'certificate' && (certificateId !== undefined || slot !== undefined)) {
+        throw new BadRequestError('certificateId and slot belong to kind certificate');
+      }
       checkCallWork(macs.length, items);
       const targets = macs.map(macOrThrow);
       checkJobRequest(kind, items);
@@ -184,6 +193,18 @@ export function createHandlers(ctx: HandlerContext): Omit<ApiHandlers, FileMetho
     'certificate.regenerate': async () => ({ fingerprint: await ctx.regenerateCertificate() }),
     ...certificateHandlers(ctx.certificates),
   };
+}
+
+/** A certificate job's items are built here from the stored certificate, never taken from the caller. */
+function certificateJobItems(
+  ctx: HandlerContext,
+  given: readonly WpiItem[],
+  request: { certificateId?: string | undefined; slot?: CertificateSlot | undefined } & Omit<DeploymentRequest, 'certificateId' | 'slot'>,
+): WpiItem[] {
+  const { certificateId, slot } = request;
+  if (given.length) throw new BadRequestError('a certificate job takes certificateId and slot, not items');
+  if (!certificateId || !slot) throw new BadRequestError('a certificate job needs certificateId and slot');
+  return deploymentItems(ctx.certificates.library, { ...request, certificateId, slot });
 }
 
 export function settingsView(s: SettingsData): SettingsView {

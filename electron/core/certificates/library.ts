@@ -78,6 +78,11 @@ export class CertificateLibrary {
     return this.#record(id);
   }
 
+  /** The record's key in clear: only for what is sent to a phone (PKCS#12) or loaded into a TLS context. */
+  privateKeyPem(record: CertificateRecord): string | null {
+    return this.#store.certificates.privateKeyPem(record.id);
+  }
+
   certificates(record: CertificateRecord): X509Certificate[] {
     let parsed = this.#parsed.get(record.id);
     if (!parsed) {

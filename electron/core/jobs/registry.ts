@@ -24,6 +24,7 @@
 import { JOB_KINDS, type JobKind } from '../../../shared/jobs.js';
 import type { WpiItem } from '../../../shared/protocol.js';
 import type { JobKindModule, RenderContext } from './kind.js';
+import { certificate } from './kinds/certificate.js';
 import { factoryReset } from './kinds/factory-reset.js';
 import { fileDeployment } from './kinds/file-deployment.js';
 import { readAll } from './kinds/read-all.js';
@@ -44,6 +45,7 @@ export const JOB_KIND_REGISTRY = {
   'software-deployment': softwareDeployment,
   'trace-start': traceStart,
   'trace-stop': traceStop,
+  certificate,
 } as const satisfies Record<JobKind, JobKindModule>;
 
 export function jobKind(kind: JobKind): JobKindModule {

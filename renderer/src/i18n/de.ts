@@ -75,6 +75,7 @@ export const de: Record<MessageKey, string> = {
   'tracing.badge.stopping': 'Tracing endet',
   'tracing.badge.restore-failed': 'Trace-Stufen nicht zurückgesetzt',
   'tracing.badgeHint': 'Erhöhte Trace-Stufen; Fieldstage setzt die ursprünglichen Stufen um {time} selbst zurück.',
+  'jobKind.certificate': 'Zertifikatsverteilung',
 
   'phone.mac': 'MAC',
   'phone.model': 'Modell',

@@ -76,6 +76,7 @@ export const en = {
   'tracing.badge.stopping': 'tracing stops',
   'tracing.badge.restore-failed': 'trace levels not restored',
   'tracing.badgeHint': 'Raised trace levels; Fieldstage writes the original levels back at {time} by itself.',
+  'jobKind.certificate': 'Certificate deployment',
 
   'phone.mac': 'MAC',
   'phone.model': 'Model',

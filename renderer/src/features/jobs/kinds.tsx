@@ -45,6 +45,7 @@ export const JOB_KIND_UI = {
   'software-deployment': { label: 'jobKind.software-deployment', confirmation: null },
   'trace-start': { label: 'jobKind.trace-start', confirmation: null },
   'trace-stop': { label: 'jobKind.trace-stop', confirmation: null },
+  certificate: { label: 'jobKind.certificate', confirmation: null },
 } as const satisfies Record<JobKind, JobKindUi>;
 
 export function jobKindLabel(t: Translate, kind: JobKind): string {
