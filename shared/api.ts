@@ -62,6 +62,10 @@ export const API_REQUESTS = {
     /** Expert slot: the item name the technician gives, and its format (default PEM). */
     itemName: z.string().min(1).max(128).optional(),
     itemFormat: z.enum(['pem', 'pkcs12']).optional(),
+    /** file-deployment / software-deployment of a library file: the URL and file items come from it. */
+    fileId: z.string().min(1).max(64).optional(),
+    /** file-deployment of several library files at once (one index each). */
+    fileIds: z.array(z.string().min(1).max(64)).min(1).max(20).optional(),
   }),
   'jobs.list': z.object({
     mac: mac.optional(),
@@ -169,7 +173,8 @@ export interface ApiResponses {
   'phones.confirmIdentity': { confirmed: boolean };
   'phones.setPolling': { jobs: JobView[] };
   'items.validate': { issues: ValidationIssue[] };
-  'jobs.create': { jobs: JobView[] };
+  /** `refused`: phones that got no job, with why (a firmware image that does not fit them). */
+  'jobs.create': { jobs: JobView[]; refused: { mac: string; reason: string }[] };
   'jobs.list': JobView[];
   'jobs.cancel': { cancelled: boolean };
   'jobs.retry': { job: JobView };

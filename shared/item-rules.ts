@@ -37,6 +37,13 @@ export const INDEX_OPTIONAL_ITEMS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Catalogue items marked unindexed that still take an index in a multi-file FileDeployment:
+ * there "all file items carry index" (p. 55), and the HTTPS URL of each file is one of them (the
+ * catalogue's entry comes from the single-file example, p. 53). Assumed; unconfirmed on a phone.
+ */
+export const INDEX_ALLOWED_ITEMS: ReadonlySet<string> = new Set(['file-https-base-url']);
+
+/**
  * Values that clear an address-like item (ip, hostname, uri) or a reported time: GS3 writes the
  * empty string, GS5 the literal `NULL` (items-README "Empty values"); which one a firmware wants
  * is not confirmed, so both are accepted.
@@ -155,7 +162,7 @@ export function checkItem(item: ItemToCheck, together: readonly ItemToCheck[] = 
 }
 
 function checkIndex(entry: CatalogueItem, index: number | undefined): ItemViolation | null {
-  if (!entry.indexed) return index === undefined ? null : { rule: 'indexForbidden' };
+  if (!entry.indexed) return index === undefined || INDEX_ALLOWED_ITEMS.has(entry.name) ? null : { rule: 'indexForbidden' };
   if (index === undefined) return INDEX_OPTIONAL_ITEMS.has(entry.name) ? null : { rule: 'indexRequired' };
   const range = entry.indexRange;
   if (range && typeof range === 'object' && 'min' in range && typeof range.min === 'number' && typeof range.max === 'number') {

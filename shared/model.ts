@@ -74,6 +74,8 @@ export interface JobView {
   updatedAt: number;
   startedAt: number | null;
   finishedAt: number | null;
+  /** Library files the job deploys (its download progress arrives as `file.download` with its id). */
+  fileIds: string[];
 }
 
 export interface ExchangeSummary {
@@ -223,6 +225,8 @@ export interface FileView {
 export interface FileDownloadView {
   id: string;
   fileId: string;
+  /** The job whose URL was fetched (absent: a plain library URL). */
+  jobId?: string;
   peer: string;
   bytes: number;
   /** Bytes this request asked for (the range or the whole file). */

@@ -4,7 +4,7 @@ import { ActionsTab } from '../../renderer/src/features/phone/ActionsTab.js';
 import { createFakeApi, jobView, MAC, phoneSummary, renderWithStore } from './support.js';
 
 function renderActions(phone = phoneSummary()) {
-  const api = createFakeApi({ 'jobs.create': (req) => ({ jobs: [jobView({ kind: req.kind })] }) });
+  const api = createFakeApi({ 'jobs.create': (req) => ({ jobs: [jobView({ kind: req.kind })], refused: [] }) });
   return renderWithStore(<ActionsTab phone={phone} />, api);
 }
 

@@ -24,7 +24,7 @@ async function renderEditor(handlers: FakeHandlers = {}) {
     'phones.items': () => ITEMS,
     'phones.revealItem': () => ({ value: 'hunter2' }),
     'items.validate': () => ({ issues: [] }),
-    'jobs.create': (req) => ({ jobs: [jobView({ id: 'w1', items: req.items ?? [] })] }),
+    'jobs.create': (req) => ({ jobs: [jobView({ id: 'w1', items: req.items ?? [] })], refused: [] }),
     ...handlers,
   });
   const store = createAppStore(api);

@@ -42,7 +42,7 @@ describe('jobs slice', () => {
 
   it('creates jobs through jobs.create and stores them', async () => {
     const api = createFakeApi({
-      'jobs.create': (req) => ({ jobs: req.macs.map((mac) => jobView({ id: mac, mac, kind: req.kind })) }),
+      'jobs.create': (req) => ({ jobs: req.macs.map((mac) => jobView({ id: mac, mac, kind: req.kind })), refused: [] }),
     });
     const store = createAppStore(api);
     const jobs = await store.getState().createJobs(['A', 'B'], 'read-all');
@@ -125,7 +125,7 @@ describe('editor slice', () => {
     const api = createFakeApi({
       'phones.items': () => items,
       'items.validate': () => ({ issues: [] }),
-      'jobs.create': (req) => ({ jobs: [jobView({ items: req.items ?? [] })] }),
+      'jobs.create': (req) => ({ jobs: [jobView({ items: req.items ?? [] })], refused: [] }),
       'phones.revealItem': () => ({ value: 'hunter2' }),
       ...extra,
     });

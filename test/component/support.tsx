@@ -108,6 +108,7 @@ export function jobView(overrides: Partial<JobView> = {}): JobView {
     updatedAt: Date.now(),
     startedAt: null,
     finishedAt: null,
+    fileIds: [],
     ...overrides,
   };
 }

@@ -267,7 +267,7 @@ describe('HTTPS file server', () => {
       '/files/AAAAAAAAAAAAAAAAAAAAAA/x',
       `/%66iles/${token}/logo80.png`,
       `//files/${token}`,
-      `/files/${token}/a/b`,
+      `/files/${token}/a/b/c`,
       '/secret.key',
       '/tls/server-key.pem',
     ]) {

@@ -4,7 +4,8 @@
  * `file-deployment-*` record the phone keeps of each stored file.
  */
 import type { WpiItem } from '../../shared/protocol.js';
-import { httpGet, type RequestLimits } from './transport.js';
+import { FIRMWARE_HEADER_LAYOUT, readFirmwareHeader } from '../../electron/core/files/firmware-header.js';
+import { fetchFile, type FetchedFile, type RequestLimits } from './transport.js';
 
 export interface FileOrder {
   /** undefined for the single-file form without indexes (p. 53). */
@@ -55,18 +56,40 @@ function nameFromUrl(url: string | undefined): string {
   }
 }
 
+/** What a download left the phone with. */
+export interface DownloadResult {
+  ok: boolean;
+  error?: string;
+  file?: FetchedFile;
+}
+
 /**
  * Downloads a file or image. Only HTTPS (and plain HTTP) URLs are fetched: the FTP variant is
  * not simulated and counts as a failed download.
  */
-export async function download(url: string | undefined, limits: RequestLimits): Promise<{ ok: boolean; error?: string }> {
+export async function download(url: string | undefined, limits: RequestLimits): Promise<DownloadResult> {
   if (!url || !/^https?:\/\//i.test(url)) return { ok: false, error: 'no HTTPS URL (FTP is not simulated)' };
   try {
-    const reply = await httpGet(url, limits);
-    return reply.status === 200 ? { ok: true } : { ok: false, error: `download answered HTTP ${reply.status}` };
+    const file = await fetchFile(url, limits, { head: FIRMWARE_HEADER_LAYOUT.headBytes, tail: FIRMWARE_HEADER_LAYOUT.trailerFromEnd });
+    return file.status === 200 ? { ok: true, file } : { ok: false, error: `download answered HTTP ${file.status}` };
   } catch (err) {
     return { ok: false, error: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/**
+ * The phone's own check of an image (research-notes §3.3): the bind header's model and device
+ * type must be the phone's, or it abandons the update without a reboot. Returns the version the
+ * image installs, or why it is rejected.
+ */
+export function checkImage(file: FetchedFile, model: string): { version: string } | { rejected: string } {
+  const header = readFirmwareHeader(file.head, file.tail, file.bytes);
+  if (!header) return { rejected: 'not a phone image' };
+  if (header.model !== model) return { rejected: `image for ${header.model}, this phone is ${model}` };
+  if (header.deviceType !== null && header.deviceType !== model)
+    return { rejected: `device type ${header.deviceType} does not fit ${model}` };
+  if (!header.version) return { rejected: 'no readable version in the image' };
+  return { version: header.version };
 }
 
 const two = (n: number): string => String(n).padStart(2, '0');

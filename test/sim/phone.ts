@@ -17,7 +17,7 @@ import {
   type ContactMeRequest,
 } from './contact-me.js';
 import { SimCertificates } from './certificates.js';
-import { deploymentStamp, download, FILE_RECORD_NAMES, fileOrders, fileRecordItems, type StoredFile } from './deploy.js';
+import { checkImage, deploymentStamp, download, FILE_RECORD_NAMES, fileOrders, fileRecordItems, type StoredFile } from './deploy.js';
 import { attachesLocalChanges, honoursSendSolicited, isLegacyFirmware, parseFirmware, phoneVersionOf, type Firmware } from './firmware.js';
 import { runFlow, type ActionAnswer, type FlowOutcome } from './flow.js';
 import { applyWrite, BASIC_ITEM_NAMES, ItemStore, loadFixtureItems, unlistedItem, withIdentity } from './items.js';
@@ -71,6 +71,13 @@ export interface SimPhoneOptions {
   lockedItems?: readonly string[];
   /** Expert certificate items this phone takes besides the known slots (files-and-certificates.md §3). */
   certificateItems?: readonly string[];
+  /**
+   * Rejects every firmware image for this reason although it fits the model, as a phone whose
+   * hardware level the image does not support does (research-notes §3.3): fetched, no reboot.
+   */
+  rejectFirmware?: string;
+  /** A slow link: each download starts this much later. */
+  downloadDelayMs?: number;
 }
 
 export interface SimPhoneStats {
@@ -135,6 +142,8 @@ export class SimPhone extends EventEmitter<SimPhoneEvents> {
   readonly violations: string[] = [];
   readonly errors: string[] = [];
   readonly stats: SimPhoneStats = emptyStats();
+  /** Every file and image fetched whole, by the name it was stored or installed under (tests check the bytes). */
+  readonly received: { name: string; type: string; bytes: number; sha256: string }[] = [];
   /** Milliseconds; changed by the service writing `dls-contact-interval`. */
   contactGapMs: number;
 
@@ -508,8 +517,9 @@ export class SimPhone extends EventEmitter<SimPhoneEvents> {
     for (const order of orders) {
       this.files = this.files.filter((f) => f.name !== order.name || f.type !== order.type);
       if (order.action === 'delete') continue;
-      const result = await download(order.url, this.limits());
+      const result = await this.fetch(order.url);
       if (result.error) this.problem(`file ${order.name}: ${result.error}`);
+      if (result.file) this.received.push({ name: order.name, type: order.type, bytes: result.file.bytes, sha256: result.file.sha256 });
       const file: StoredFile = { name: order.name, type: order.type, status: result.ok ? 'ok' : 'failed', ...deploymentStamp(new Date()) };
       // A failed file is not stored; its report uses the index it would have had.
       if (result.ok) this.files.push(file);
@@ -517,28 +527,39 @@ export class SimPhone extends EventEmitter<SimPhoneEvents> {
       report = fileRecordItems(file, result.ok ? this.files.length : this.files.length + 1);
     }
     this.syncFileRecords();
-    if (orders.length !== 1 || report.length === 0) return reply('FileDeployment', 'accepted', []);
+    const single = orders.length === 1 && orders[0]?.index === undefined && orders[0]?.action === 'deploy';
+    if (!single || report.length === 0) return reply('FileDeployment', 'accepted', []);
     return { reply: { reason: 'status', items: [...this.basicItems(), ...report] } };
   }
 
-  /** p. 56: refused in a call unless immediate; otherwise download, new version, reboot. */
+  /**
+   * p. 56: refused in a call unless immediate; otherwise download, check the image against this
+   * phone (research-notes §3.3) and reboot into its version. A rejected image is abandoned
+   * without a reboot: the phone acknowledges and carries on with its old version.
+   */
   private async deploySoftware(items: readonly WpiItem[]): Promise<ActionAnswer> {
     const field = (name: string): string | undefined => items.find((i) => i.name === name)?.value.trim();
     const priority = field('file-priority') || 'immediate';
     if (this.busyNow && priority !== 'immediate') return reply('SoftwareDeployment', 'busy');
-    const version = phoneVersionOf(field('file-sw-version') ?? '');
-    if (!version) {
+    if (!phoneVersionOf(field('file-sw-version') ?? '')) {
       this.problem(`SoftwareDeployment without a usable file-sw-version`);
       return reply('SoftwareDeployment', 'failed');
     }
-    const result = await download(field('file-https-base-url'), this.limits());
-    if (!result.ok) {
+    const result = await this.fetch(field('file-https-base-url'));
+    if (!result.ok || !result.file) {
       this.problem(`firmware download: ${result.error ?? 'failed'}`);
       return reply('SoftwareDeployment', 'failed');
     }
+    this.received.push({ name: field('file-name') ?? '', type: 'APP', bytes: result.file.bytes, sha256: result.file.sha256 });
     this.stats.softwareDeployments++;
-    this.store.setValue('software-version', version);
-    this.store.setValue('related-software-version', version);
+    const fits = checkImage(result.file, this.value('device-type') ?? this.opts.model ?? 'OpenStage 60');
+    const checked = this.opts.rejectFirmware && !('rejected' in fits) ? { rejected: this.opts.rejectFirmware } : fits;
+    if ('rejected' in checked) {
+      this.problem(`firmware image rejected: ${checked.rejected}`);
+      return reply('SoftwareDeployment', 'accepted');
+    }
+    this.store.setValue('software-version', checked.version);
+    this.store.setValue('related-software-version', checked.version);
     this.after = 'reboot';
     return { disconnect: true };
   }
@@ -577,6 +598,12 @@ export class SimPhone extends EventEmitter<SimPhoneEvents> {
 
   // ------------------------------------------------------------------------------------------
   // Helpers
+
+  /** Downloads as this phone's link allows. */
+  private async fetch(url: string | undefined): ReturnType<typeof download> {
+    if (this.opts.downloadDelayMs) await delay(this.opts.downloadDelayMs, undefined, { signal: this.abort.signal });
+    return download(url, this.limits());
+  }
 
   private limits(): RequestLimits {
     return { localAddress: this.ip, timeoutMs: this.opts.requestTimeoutMs ?? 15_000, signal: this.abort.signal };

@@ -6,6 +6,7 @@
 import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { isIPv4 } from 'node:net';
+import { createHash } from 'node:crypto';
 
 export interface ServerAddress {
   host: string;
@@ -115,6 +116,54 @@ function send(spec: RequestSpec, limits: RequestLimits): Promise<HttpReply> {
       });
     });
     req.end(spec.body);
+  });
+}
+
+/** A file the phone fetched: counted and hashed as it streams, only its two ends kept (image checks). */
+export interface FetchedFile {
+  status: number;
+  bytes: number;
+  sha256: string;
+  head: Buffer;
+  tail: Buffer;
+}
+
+/**
+ * Downloads a file as a phone does: any certificate (secure file transfer policy None), the body
+ * streamed and hashed, never held whole (images are tens of MB). `timeoutMs` is an idle timeout.
+ */
+export function fetchFile(url: string, limits: RequestLimits, ends: { head: number; tail: number }): Promise<FetchedFile> {
+  const target = new URL(url);
+  const options: https.RequestOptions = {
+    method: 'GET',
+    localAddress: limits.localAddress,
+    signal: limits.signal,
+    rejectUnauthorized: false,
+    ...(isIPv4(limits.localAddress) ? { family: 4 } : {}),
+  };
+  return new Promise<FetchedFile>((resolve, reject) => {
+    const req = (target.protocol === 'https:' ? https : http).request(target, options);
+    req.setTimeout(limits.timeoutMs, () => req.destroy(new Error(`download idle for ${limits.timeoutMs} ms`)));
+    req.on('error', reject);
+    req.on('response', (res) => {
+      const hash = createHash('sha256');
+      let bytes = 0;
+      let head = Buffer.alloc(0);
+      let tail = Buffer.alloc(0);
+      res.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        hash.update(chunk);
+        if (head.length < ends.head) head = Buffer.concat([head, chunk.subarray(0, ends.head - head.length)]);
+        tail = Buffer.from(Buffer.concat([tail, chunk.subarray(Math.max(0, chunk.length - ends.tail))]).subarray(-ends.tail));
+      });
+      res.on('error', reject);
+      res.on('end', () => {
+        const expected = Number(res.headers['content-length'] ?? bytes);
+        if (!res.complete || bytes !== expected) reject(new Error(`download ended after ${bytes} of ${expected} bytes`));
+        else resolve({ status: res.statusCode ?? 0, bytes, sha256: hash.digest('hex'), head, tail });
+      });
+    });
+    req.end();
   });
 }
 

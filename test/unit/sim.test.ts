@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WPI_NAMESPACE, type WpiItem } from '../../shared/protocol.js';
+import { makeFirmwareImage } from '../sim/firmware-image.js';
 import { createFleet } from '../sim/fleet.js';
 import { SimPhone, type SimPhoneOptions } from '../sim/phone.js';
 import { itemXml, parseWorkpointMessage, type WorkpointMessage } from '../sim/wire.js';
@@ -48,7 +49,7 @@ let tls: { key: string; cert: string };
 
 class FakeDls {
   readonly seen: Seen[] = [];
-  readonly files = new Map<string, string>();
+  readonly files = new Map<string, string | Buffer>();
   connections = 0;
   private sessions = 0;
 
@@ -481,7 +482,7 @@ describe('SimPhone deployments', () => {
 
   it('updates firmware: download, new software-version, reboot, start-up; busy refuses non-immediate', async () => {
     const dlsServer = await service(jobs([]));
-    dlsServer.files.set('/fw/os60.img', 'IMAGE');
+    dlsServer.files.set('/fw/os60.img', makeFirmwareImage({ model: 'OpenStage 60', version: 'V3 R5.12.0' }));
     const deployment = (priority: string): { action: string; items: WpiItem[] } => ({
       action: 'SoftwareDeployment',
       items: [
@@ -504,6 +505,30 @@ describe('SimPhone deployments', () => {
     const version = dlsServer.seen.at(-1)?.msg.items?.find((i) => i.name === 'software-version')?.value;
     expect(version).toBe('V3 R5.12.0');
     expect(p.stats.softwareDeployments).toBe(1);
+  });
+
+  it('rejects an image for another model: acknowledged, fetched, no reboot, old version kept', async () => {
+    const dlsServer = await service(jobs([]));
+    dlsServer.files.set('/fw/os40.img', makeFirmwareImage({ model: 'OpenStage 40', version: 'V3 R5.12.0' }));
+    const p = await started(phone(dlsServer));
+    const before = p.value('software-version');
+    dlsServer.script = jobs([
+      {
+        action: 'SoftwareDeployment',
+        items: [
+          { name: 'file-https-base-url', value: `https://127.0.0.1:${dlsServer.port}/fw/os40.img` },
+          { name: 'file-sw-type', value: 'Siemens SIP' },
+          { name: 'file-sw-version', value: '3.5.12.0' },
+        ],
+      },
+    ]);
+    await p.inventoryChange();
+    await p.waitForIdle();
+    expect(dlsServer.seen.at(-1)?.msg).toMatchObject({ action: 'SoftwareDeployment', status: 'accepted' });
+    expect(p.value('software-version')).toBe(before);
+    expect(p.stats.restarts).toBe(0);
+    expect(p.received).toHaveLength(1);
+    expect(p.errors.some((e) => e.includes('image for OpenStage 40'))).toBe(true);
   });
 });
 

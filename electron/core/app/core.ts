@@ -11,6 +11,7 @@ import { listInterfaces } from '../discovery/interfaces.js';
 import { createCertificate, loadOrCreateCertificate, type ServerCertificate } from '../provisioning/certificate.js';
 import { FileRefusal } from '../files/checks.js';
 import { FileServer } from '../files/file-server.js';
+import { createJobFiles } from '../files/job-files.js';
 import { FileLibrary } from '../files/library.js';
 import { recordRefusal } from '../provisioning/refusals.js';
 import { ProvisioningService } from '../provisioning/service.js';
@@ -102,6 +103,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (download.state !== 'running') {
         // The log is what later tells "never fetched" from "fetched and rejected" (research-notes §3.4).
         store.transaction(() => store.files.logDownload({ ...download, complete: download.state === 'complete' }));
+        // A fetched image frees a download slot: phones waiting for one are woken now.
+        if (download.state === 'complete' && download.jobId !== undefined && record.kind === 'FIRMWARE') wake();
         log(
           'info',
           `file ${record.name} to ${download.peer}: ${download.bytes} of ${download.expected} bytes in ${download.durationMs} ms, ${download.state}`,
@@ -109,6 +112,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       }
       if (bus.hasListeners()) bus.publish({ type: 'file.download', download });
     },
+  });
+  const jobFiles = createJobFiles({
+    store,
+    now,
+    port: () => fileServer.listening()[0]?.port,
+    maxFirmwareDownloads: () => current.fileServer.maxFirmwareDownloads,
   });
   const startFileServer = async (s: SettingsData): Promise<void> => {
     if (!certificate) throw new Error('certificate not loaded');
@@ -133,6 +142,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     policy: () => ({ sendSolicited: current.sendSolicited }),
     adoptionFor,
     pollItems: (address, intervalS) => pollItems(address, intervalS),
+    files: jobFiles,
     ...(options.busyRetryMs !== undefined ? { busyRetryMs: options.busyRetryMs } : {}),
     ...(options.flowBudgetBytes !== undefined ? { flowBudgetBytes: options.flowBudgetBytes } : {}),
     notify: {
@@ -213,6 +223,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     now,
     dlsPort: phonePort,
     inFlow: (mac) => service.flows.forMac(mac) !== null,
+    jobDownloads: (jobId) => jobFiles.downloads(jobId),
     log,
   });
   const sweeps = new Sweeps({

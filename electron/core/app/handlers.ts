@@ -11,6 +11,7 @@ import { deployedCertificates } from '../certificates/deployed.js';
 import { buildOption43, dhcpSnippets, Option43Error } from '../discovery/dhcp-option43.js';
 import { normalizeMac } from '../discovery/fingerprint.js';
 import { listInterfaces } from '../discovery/interfaces.js';
+import { planFileJobs, refuseMarkers } from '../files/deploy-request.js';
 import { checkJobRequest } from '../jobs/registry.js';
 import { checkCallWork, MAX_JOB_LIST_CHARS } from '../limits/call-work.js';
 import { POLL_INTERVAL_RANGE } from '../reach/polling.js';
@@ -113,20 +114,40 @@ export function createHandlers(ctx: HandlerContext): Omit<ApiHandlers, FileMetho
     },
     'items.validate': async ({ items }) => ({ issues: validateItems(items) }),
     'phones.certificates': async ({ mac }) => deployedCertificates(store.jobs.listForPhone(phoneOr404(mac).mac)),
-    'jobs.create': async ({ macs, kind, items: given, certificateId, slot, slotIndex, itemName, itemFormat }) => {
-      const items =
-        kind === 'certificate' ? certificateJobItems(ctx, given, { certificateId, slot, slotIndex, itemName, itemFormat }) : given;
+    'jobs.create': async ({ macs, kind, items: given, certificateId, slot, slotIndex, itemName, itemFormat, fileId, fileIds }) => {
       if (kind !== 'certificate' && (certificateId !== undefined || slot !== undefined)) {
         throw new BadRequestError('certificateId and slot belong to kind certificate');
       }
-      checkCallWork(macs.length, items);
+      const asked =
+        kind === 'certificate' ? certificateJobItems(ctx, given, { certificateId, slot, slotIndex, itemName, itemFormat }) : given;
+      checkCallWork(macs.length, asked);
       const targets = macs.map(macOrThrow);
+      refuseMarkers(asked);
+      const named = fileIds ?? (fileId === undefined ? [] : [fileId]);
+      const plan = named.length ? planFileJobs(store, kind, named, asked) : null;
+      const items = plan?.items ?? asked;
       checkJobRequest(kind, items);
       const at = ctx.now();
+      const refused: { mac: string; reason: string }[] = [];
       // A MAC never seen is pre-staged (roll-out): its jobs wait for its first contact.
-      const jobs = store.transaction(() => targets.map((mac) => store.jobs.create(store.phones.preStage(mac, at).mac, kind, items, at)));
+      const jobs = store.transaction(() =>
+        targets.flatMap((mac) => {
+          const check = plan?.forPhone(mac) ?? { refusal: null, warnings: [] };
+          if (check.refusal) {
+            refused.push({ mac, reason: check.refusal });
+            return [];
+          }
+          const job = store.jobs.create(store.phones.preStage(mac, at).mac, kind, items, at);
+          for (const file of plan?.files ?? []) store.files.link(job.id, file.id);
+          for (const warning of check.warnings) store.jobs.warn(job.id, warning, at);
+          return [store.jobs.get(job.id) ?? job];
+        }),
+      );
+      if (!jobs.length && refused.length) {
+        throw new BadRequestError(refused.map((r) => `${r.mac}: ${r.reason}`).join('; '));
+      }
       ctx.jobsQueued();
-      return { jobs: jobs.map(jobView) };
+      return { jobs: jobs.map(jobView), refused };
     },
     'jobs.list': async ({ mac, states, limit }) =>
       store.jobs
@@ -143,7 +164,11 @@ export function createHandlers(ctx: HandlerContext): Omit<ApiHandlers, FileMetho
       if (old.state !== 'failed' && old.state !== 'cancelled')
         throw new BadRequestError(`job is ${old.state}; only failed or cancelled jobs are retried`);
       checkJobRequest(old.kind, old.items);
-      const job = store.transaction(() => store.jobs.create(old.mac, old.kind, old.items, ctx.now()));
+      const job = store.transaction(() => {
+        const again = store.jobs.create(old.mac, old.kind, old.items, ctx.now());
+        for (const file of store.files.filesOf(old.id)) store.files.link(again.id, file.id);
+        return again;
+      });
       ctx.jobsQueued();
       return { job: jobView(job) };
     },

@@ -1,3 +1,4 @@
+import { markedFileId } from '../files/deployment.js';
 import { SECRET_MASK } from '../../../shared/catalogue.js';
 import { FINAL_JOB_STATES, type JobState } from '../../../shared/jobs.js';
 import type { ExchangeSummary, ItemView, JobView, PhoneSummary } from '../../../shared/model.js';
@@ -88,6 +89,7 @@ export function jobView(job: JobRecord): JobView {
     updatedAt: job.updatedAt,
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,
+    fileIds: [...new Set(job.items.flatMap((i) => (i.name === 'file-https-base-url' ? (markedFileId(i.value) ?? []) : [])))],
   };
 }
 

@@ -19,12 +19,17 @@ export const FILE_SERVER_CHUNK_BYTES = 256 * 1024;
 const PROGRESS_STEPS = 50;
 const PROGRESS_MAX_STEP_BYTES = 16 * 1024 * 1024;
 
-/** The URL path of a library file; the token is the only secret, the name is for people and WBM-style base URLs. */
-export function filePath(record: Pick<FileRecord, 'serveToken' | 'name'>): string {
-  return `/files/${record.serveToken}/${encodeURIComponent(record.name)}`;
+/**
+ * The URL path of a library file; the token is the only secret, the name is for people and
+ * WBM-style base URLs. A job's URL carries the job id as well, so each download is credited to
+ * its job exactly, even when many phones share one NAT address.
+ */
+export function filePath(record: Pick<FileRecord, 'serveToken' | 'name'>, jobId?: string): string {
+  return `/files/${record.serveToken}/${jobId === undefined ? '' : `${encodeURIComponent(jobId)}/`}${encodeURIComponent(record.name)}`;
 }
 
-const PATH = /^\/files\/([A-Za-z0-9_-]{22})(?:\/[^/?#]*)?(?:\?.*)?$/;
+/** `/files/<token>[/<job id>]/<name>`: a second segment before the name is the job's id. */
+const PATH = /^\/files\/([A-Za-z0-9_-]{22})(?:(?:\/([A-Za-z0-9_-]{1,64}))?\/[^/?#]*)?(?:\?.*)?$/;
 
 export interface FileServerOptions {
   lookup: (serveToken: string) => FileRecord | undefined;
@@ -115,16 +120,16 @@ export class FileServer {
       res.setHeader('allow', 'GET, HEAD');
       return plain(res, 405, 'Method not allowed');
     }
-    const token = PATH.exec(req.url ?? '')?.[1];
+    const [, token, jobId] = PATH.exec(req.url ?? '') ?? [];
     const record = token ? this.#o.lookup(token) : undefined;
     if (!record) return plain(res, 404, 'Not found');
-    void this.#send(req, res, record).catch(() => {
+    void this.#send(req, res, record, jobId).catch(() => {
       if (!res.headersSent) plain(res, 500, 'File unavailable');
       else res.destroy();
     });
   }
 
-  async #send(req: IncomingMessage, res: ServerResponse, record: FileRecord): Promise<void> {
+  async #send(req: IncomingMessage, res: ServerResponse, record: FileRecord, jobId: string | undefined): Promise<void> {
     // O_NOFOLLOW: the library holds regular files only; a symlink put there is not followed out.
     const handle = await open(this.#o.contentPath(record), constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
     const stat = await handle.stat();
@@ -158,6 +163,7 @@ export class FileServer {
     const download: FileDownloadView = {
       id: randomBytes(8).toString('hex'),
       fileId: record.id,
+      ...(jobId === undefined ? {} : { jobId }),
       peer: peerAddress(req),
       bytes: 0,
       expected,

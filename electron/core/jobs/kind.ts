@@ -6,6 +6,8 @@ import type { AwaitedJob, Effect, EngineJob } from '../wpi/effects.js';
 export interface RenderContext {
   /** Plain local address of the socket that reached the phone: the laptop as the phone sees it. */
   localAddress: string;
+  /** This job's URL of a library file on the file server, as the phone reaches it (none: no file server). */
+  fileUrl?: (fileId: string) => string | undefined;
 }
 
 /** The interaction as a kind sees it when it takes a step. */
@@ -62,6 +64,8 @@ export interface AwaitedReport {
   timeoutMs: number;
   /** What did not happen, for the reason of an overdue job ("phone did not …"). */
   overdue: string;
+  /** A more telling reason for an overdue job, from what the phone fetched (default: from `overdue`). */
+  overdueReason?(job: AwaitedJob): string | undefined;
   /** Settles the jobs of this kind that `message` reports on (others are left waiting). */
   settle(message: PhoneMessage, jobs: readonly AwaitedJob[], ctx: StepContext): Outcome;
 }

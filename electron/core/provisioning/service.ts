@@ -16,6 +16,7 @@ import {
   type PhoneContext,
 } from '../wpi/engine.js';
 import type { RenderContext } from '../jobs/kind.js';
+import { FIRMWARE_SLOT_REASON, type JobFiles } from '../files/job-files.js';
 import { READ_ONLY_JOB_KINDS, renderJobItems } from '../jobs/registry.js';
 import { applyEffects, type AppliedEffects } from './apply-effects.js';
 import { UnsendableItemError, WpiParseError } from '../wpi/errors.js';
@@ -46,6 +47,8 @@ export interface ServiceDeps {
   adoptionFor: (mac: string) => PhoneAdoption;
   /** Items that configure DCMP polling, or null while no plain-HTTP listener can take polls. */
   pollItems: (serverAddress: string, intervalS: number) => WpiItem[] | null;
+  /** Library files of jobs: URLs, download facts, firmware download slots (absent: no file server). */
+  files?: JobFiles;
   /** Back-off before a busy-refused job is tried again on phones without send-solicited. */
   busyRetryMs?: number;
   /** Memory all open flows may hold (default FLOW_MEMORY_BUDGET_BYTES); tests use less. */
@@ -272,16 +275,31 @@ export class ProvisioningService {
     // Over plain HTTP everything would travel in clear: jobs with secrets wait for HTTPS.
     const inClear = secure ? [] : runnable.filter((j) => store.jobs.carriesSecrets(j.id));
     this.noteWaiting(inClear, PLAIN_HTTP_SECRET_REASON);
-    const jobs = runnable
-      .filter((j) => !inClear.includes(j) && !tried.includes(j.id))
-      .slice(0, FLOW_LIMITS.maxSteps)
-      .map((j) => ({ id: j.id, kind: j.kind, items: renderJobItems(j.kind, store.jobs.itemsForSending(j.id), render) }));
-    const awaited = store.jobs.awaitedFor(mac).map((j) => ({
-      id: j.id,
-      kind: j.kind,
-      items: j.items,
-      ...(j.expectVersion ? { expectVersion: j.expectVersion } : {}),
-    }));
+    const files = this.deps.files;
+    const candidates = runnable.filter((j) => !inClear.includes(j) && !tried.includes(j.id)).slice(0, FLOW_LIMITS.maxSteps);
+    // At most fileServer.maxFirmwareDownloads images on their way at once: the site's uplink.
+    const noSlot = files ? candidates.filter((j) => j.kind === 'software-deployment' && !files.holdFirmwareSlot(j.id)) : [];
+    this.noteWaiting(noSlot, FIRMWARE_SLOT_REASON);
+    const jobs = candidates
+      .filter((j) => !noSlot.includes(j))
+      .map((j) => {
+        const fileUrl = files && ((fileId: string) => files.url(j.id, fileId, render.localAddress));
+        return {
+          id: j.id,
+          kind: j.kind,
+          items: renderJobItems(j.kind, store.jobs.itemsForSending(j.id), { ...render, ...(fileUrl ? { fileUrl } : {}) }),
+        };
+      });
+    const awaited = store.jobs.awaitedFor(mac).map((j) => {
+      const download = files?.downloads(j.id);
+      return {
+        id: j.id,
+        kind: j.kind,
+        items: j.items,
+        ...(j.expectVersion ? { expectVersion: j.expectVersion } : {}),
+        ...(download ? { download } : {}),
+      };
+    });
     return {
       inventoryComplete: phone?.inventoryComplete ?? false,
       ...(phone?.softwareVersion ? { storedSoftwareVersion: phone.softwareVersion } : {}),

@@ -4,6 +4,7 @@ import type { PhoneRecord } from '../store/types.js';
 import { jobKind, WAKING_JOB_KINDS } from '../jobs/registry.js';
 import type { ContactMeThrottle } from '../discovery/contact-me-throttle.js';
 import type { ContactMeRequest, ContactMeResult } from '../discovery/contact-me.js';
+import type { DownloadFacts } from '../wpi/effects.js';
 
 /** Contact-me requests in flight at once; phones' web servers are fragile (wpi-protocol.md §4.3). */
 export const CONTACT_ME_CONCURRENCY = 8;
@@ -17,6 +18,8 @@ export interface ReachDeps {
   dlsPort: () => number;
   /** True while the phone has an open interaction: it needs no wake-up. */
   inFlow: (mac: string) => boolean;
+  /** What the file server logged for a job's file URL (for the reason of an overdue firmware job). */
+  jobDownloads?: (jobId: string) => DownloadFacts | undefined;
   log: (level: 'info' | 'warn', message: string) => void;
 }
 
@@ -213,8 +216,10 @@ export class Reacher {
     if (!overdue.length) return;
     store.transaction(() => {
       for (const { job, awaits } of overdue) {
+        const download = this.deps.jobDownloads?.(job.id);
+        const told = awaits.overdueReason?.({ id: job.id, kind: job.kind, items: job.items, ...(download ? { download } : {}) });
         store.jobs.transition(job.id, 'failed', {
-          reason: `phone did not ${awaits.overdue} within ${Math.round(awaits.timeoutMs / 60_000)} minutes`,
+          reason: told ?? `phone did not ${awaits.overdue} within ${Math.round(awaits.timeoutMs / 60_000)} minutes`,
           finishedAt: now,
           updatedAt: now,
         });

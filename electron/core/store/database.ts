@@ -170,6 +170,11 @@ const MIGRATIONS: readonly string[] = [
     stop_job   TEXT
   ) STRICT;
   `,
+  // Downloads credited to the job whose URL was fetched (issue 8: firmware outcomes, progress).
+  `
+  ALTER TABLE file_downloads ADD COLUMN job_id TEXT;
+  CREATE INDEX file_downloads_by_job ON file_downloads (job_id, id) WHERE job_id IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

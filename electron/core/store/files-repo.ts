@@ -31,12 +31,22 @@ export interface FileUse {
 
 export interface DownloadRecord {
   fileId: string;
+  jobId?: string;
   peer: string;
   bytes: number;
   expected: number;
   startedAt: number;
   durationMs: number;
   complete: boolean;
+}
+
+/** The logged downloads of one job's URL, summed up. */
+export interface JobDownloads {
+  attempts: number;
+  complete: boolean;
+  /** Most bytes one attempt got, and what it asked for. */
+  bytes: number;
+  expected: number;
 }
 
 /** Download log entries kept; older ones are pruned as new ones arrive. */
@@ -69,6 +79,8 @@ export class FilesRepo {
   readonly #logDownload;
   readonly #prune;
   readonly #downloadsForPeer;
+  readonly #downloadsForJob;
+  readonly #filesOfJob;
 
   constructor(db: Db) {
     this.#insert = db.prepare<[FileRow]>(
@@ -87,12 +99,19 @@ export class FilesRepo {
     );
     this.#link = db.prepare<[string, string]>('INSERT OR IGNORE INTO job_files (job_id, file_id) VALUES (?, ?)');
     this.#logDownload = db.prepare(
-      `INSERT INTO file_downloads (file_id, peer, bytes, expected, started_at, duration_ms, complete)
-       VALUES (@fileId, @peer, @bytes, @expected, @startedAt, @durationMs, @complete)`,
+      `INSERT INTO file_downloads (file_id, job_id, peer, bytes, expected, started_at, duration_ms, complete)
+       VALUES (@fileId, @jobId, @peer, @bytes, @expected, @startedAt, @durationMs, @complete)`,
     );
     this.#prune = db.prepare<[number]>('DELETE FROM file_downloads WHERE id <= ?');
     this.#downloadsForPeer = db.prepare<[string, string], { bytes: number; expected: number; complete: number }>(
       'SELECT bytes, expected, complete FROM file_downloads WHERE file_id = ? AND peer = ? ORDER BY id',
+    );
+    this.#downloadsForJob = db.prepare<[string], { attempts: number; complete: number; bytes: number | null; expected: number | null }>(
+      `SELECT COUNT(*) AS attempts, COALESCE(MAX(complete), 0) AS complete, MAX(bytes) AS bytes, MAX(expected) AS expected
+       FROM file_downloads WHERE job_id = ?`,
+    );
+    this.#filesOfJob = db.prepare<[string], FileRow>(
+      'SELECT f.* FROM job_files j JOIN files f ON f.id = j.file_id WHERE j.job_id = ? ORDER BY f.added_at, f.rowid',
     );
   }
 
@@ -138,9 +157,20 @@ export class FilesRepo {
   }
 
   logDownload(entry: DownloadRecord): void {
-    const { lastInsertRowid } = this.#logDownload.run({ ...entry, complete: entry.complete ? 1 : 0 });
+    const { lastInsertRowid } = this.#logDownload.run({ ...entry, jobId: entry.jobId ?? null, complete: entry.complete ? 1 : 0 });
     const id = Number(lastInsertRowid);
     if (id % 100 === 0) this.#prune.run(id - FILE_DOWNLOAD_LOG_LIMIT);
+  }
+
+  /** What was fetched through the job's URL: no attempt, broken off, or all of it (at least once). */
+  downloadsForJob(jobId: string): JobDownloads {
+    const row = this.#downloadsForJob.get(jobId);
+    return { attempts: row?.attempts ?? 0, complete: row?.complete === 1, bytes: row?.bytes ?? 0, expected: row?.expected ?? 0 };
+  }
+
+  /** The library files a job uses (deleted files are gone from the answer). */
+  filesOf(jobId: string): FileRecord[] {
+    return this.#filesOfJob.all(jobId).map(fromRow);
   }
 
   /** What `peer` fetched of the file: for deciding whether a phone ever got an image. */

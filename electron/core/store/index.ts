@@ -24,7 +24,15 @@ export {
   type NewExchange,
 } from './exchanges-repo.js';
 export { CertificatesRepo, type CertificateRecord, type NewCertificate } from './certificates-repo.js';
-export { FilesRepo, FILE_DOWNLOAD_LOG_LIMIT, type FileRecord, type FileDetails, type FileUse, type DownloadRecord } from './files-repo.js';
+export {
+  FilesRepo,
+  FILE_DOWNLOAD_LOG_LIMIT,
+  type FileRecord,
+  type FileDetails,
+  type FileUse,
+  type DownloadRecord,
+  type JobDownloads,
+} from './files-repo.js';
 export { createKeyFileSecretBox, isLoggedAsSecret, isSecretName, redactItems, redactXml, type SecretBox } from './secrets.js';
 export { TracesRepo, type TraceRecord } from './traces-repo.js';
 export type * from './types.js';

@@ -17,6 +17,18 @@ export interface AwaitedJob {
   items: WpiItem[];
   /** software-deployment: the version the phone should come back with (file-sw-version). */
   expectVersion?: string;
+  /** What the phone fetched through the job's file URL (jobs using a library file). */
+  download?: DownloadFacts;
+}
+
+/** The file server's log of one job's URL, summed up. */
+export interface DownloadFacts {
+  attempts: number;
+  /** At least one attempt got every byte. */
+  complete: boolean;
+  /** Most bytes one attempt got, and what it asked for. */
+  bytes: number;
+  expected: number;
 }
 
 /** What a decision asks the adapter to persist before the reply is sent. */

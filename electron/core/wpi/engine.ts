@@ -266,7 +266,9 @@ function settleAwaited(message: PhoneMessage, awaited: readonly AwaitedJob[], ct
   let reread = false;
   for (const kind of JOB_KINDS) {
     const awaits = jobKind(kind).wpi?.awaits;
-    if (!awaits || awaits.report !== message.reason) continue;
+    // Every first message goes to every kind that awaits one: a firmware job also learns from a
+    // solicited contact that the phone stayed on its old version (image rejected, no reboot).
+    if (!awaits) continue;
     const outcome = awaits.settle(
       message,
       awaited.filter((j) => j.kind === kind),

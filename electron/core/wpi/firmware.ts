@@ -24,3 +24,10 @@ export function supportsSendSolicited(version: string | undefined): boolean {
 export function attachesLocalChanges(version: string | undefined): boolean {
   return atLeast(parseFirmware(version), 2, 2);
 }
+
+/** `V3 R5.12.0` and `3.5.12.0` name the same firmware (p. 57). */
+export function sameVersion(reported: string | undefined | null, expected: string): boolean {
+  if (!reported) return false;
+  const digits = (s: string): string => (s.match(/\d+/g) ?? []).join('.');
+  return digits(reported) === digits(expected);
+}

@@ -6,7 +6,10 @@ import { JobRequestError } from '../job-requests.js';
 /** The request check shared by file and firmware deployment. */
 export function checkDeployment(kind: string, items: readonly WpiItem[]): void {
   const hasSource = items.some((i) => i.name === 'file-https-base-url' || i.name === 'file-server');
-  if (!hasSource) throw new JobRequestError(`${kind} needs file-https-base-url or file-server`);
+  // Deleting stored files needs no server: name and type identify them (p. 55).
+  const actions = items.filter((i) => i.name === 'file-action').map((i) => i.value.trim());
+  const onlyDeletes = kind === 'file-deployment' && actions.length > 0 && actions.every((a) => a === 'delete');
+  if (!hasSource && !onlyDeletes) throw new JobRequestError(`${kind} needs file-https-base-url or file-server`);
   const issues = validateItems(items);
   if (issues.length) throw new JobRequestError(`${kind} items refused`, issues);
   // A deployment is one message, never split (p. 52–57): it must fit the 50 kB limit (p. 69).

@@ -1,8 +1,9 @@
 import { JOB_KIND_FACTS, type ItemResult } from '../../../../shared/jobs.js';
 import type { WpiItem } from '../../../../shared/protocol.js';
+import { withFileUrls } from '../../files/deployment.js';
 import type { AwaitedJob, Effect } from '../../wpi/effects.js';
 import type { JobKindModule, Outcome } from '../kind.js';
-import { asStored, itemRef, readResult, refused, value } from './common.js';
+import { itemRef, readResult, refused, value } from './common.js';
 import { byIndex, checkDeployment, fileNameOf } from './deployment.js';
 
 /** The items that identify a file on the phone (name and type, p. 55) and what to do with it. */
@@ -22,10 +23,11 @@ export const fileDeployment: JobKindModule = {
   facts: JOB_KIND_FACTS['file-deployment'],
   wakesPhone: true,
   check: (items) => checkDeployment('file-deployment', items),
-  render: asStored,
+  render: (items, ctx) => withFileUrls(items, ctx.fileUrl),
   wpi: {
     start(job) {
-      const multi = job.items.some((i) => i.index !== undefined);
+      // Several files, or any deletion: the phone reports nothing (p. 55), so it is read back.
+      const multi = job.items.some((i) => i.index !== undefined || (i.name === 'file-action' && i.value.trim() === 'delete'));
       return {
         effects: multi ? [] : [{ type: 'job-awaiting', jobId: job.id, expect: 'status' }],
         send: { action: 'FileDeployment', phase: 'deploy', batches: [job.items], batch: 0, results: [] },
@@ -52,7 +54,7 @@ export const fileDeployment: JobKindModule = {
         if (message.reason !== 'status') return { effects: [] };
         const job = reportedFileJob(message.items, jobs);
         if (!job) return { effects: [{ type: 'warning', mac: null, message: 'status report without a file deployment in progress' }] };
-        return { effects: [fileStatusEffect(job.id, message.items)] } satisfies Outcome;
+        return { effects: [fileStatusEffect(job, message.items)] } satisfies Outcome;
       },
     },
   },
@@ -64,14 +66,29 @@ function reportedFileJob(items: readonly WpiItem[], awaited: readonly AwaitedJob
   return awaited.find((j) => name !== undefined && fileNameOf(byIndex(j.items).get(undefined) ?? new Map()) === name) ?? awaited[0];
 }
 
-function fileStatusEffect(jobId: string, items: WpiItem[]): Effect {
+function fileStatusEffect(job: AwaitedJob, items: WpiItem[]): Effect {
+  const jobId = job.id;
   const status = value(items, 'file-deployment-status');
   const outcome = status === 'ok' ? 'accepted' : 'failed';
   const results = items
     .filter((i) => i.name.startsWith('file-deployment-'))
     .map((i) => ({ ...itemRef(i), value: i.value, status: outcome }));
   if (status === 'ok') return { type: 'job-done', jobId, results };
-  return { type: 'job-failed', jobId, reason: `phone reports file deployment ${status ?? 'without a status'}`, results };
+  return {
+    type: 'job-failed',
+    jobId,
+    reason: `phone reports file deployment ${status ?? 'without a status'}${downloadHint(job)}`,
+    results,
+  };
+}
+
+/** What the file server saw, for a library file the phone says it could not get. */
+function downloadHint(job: AwaitedJob): string {
+  const download = job.download;
+  if (!download) return '';
+  if (download.complete) return ': it fetched the whole file, so the phone did not take it (format or size for this model)';
+  if (download.attempts > 0) return `: the download broke off at ${download.bytes} of ${download.expected} bytes`;
+  return ': it never fetched the file (network, firewall or its secure file transfer policy)';
 }
 
 /**
