@@ -101,6 +101,16 @@ export const API_REQUESTS = {
     language: z.enum(['en', 'de']).optional(),
     theme: z.enum(['light', 'dark', 'auto']).optional(),
     fileServer: z.object({ port: z.number().int(), maxFirmwareDownloads: z.number().int() }).partial().optional(),
+    /** `adminPassword`: the site's admin password for the phones' web interface ('' removes it); stored sealed. */
+    wbm: z
+      .object({
+        port: z.number().int(),
+        adminPassword: z.string().max(128),
+        allowFactoryDefault: z.boolean(),
+        maxParallel: z.number().int(),
+      })
+      .partial()
+      .optional(),
   }),
   'certificate.regenerate': z.object({}),
   // Certificate store (issue 9).
@@ -149,6 +159,10 @@ export const API_REQUESTS = {
   }),
   /** Writes the levels read before tracing back now. */
   'traces.stop': z.object({ macs: z.array(mac).min(1).max(10000) }),
+  /** A `trace-download` job per phone: its trace files from its web interface (progress: `trace.download` events). */
+  'traces.download': z.object({ macs: z.array(mac).min(1).max(10000) }),
+  /** The phone's web certificate changed and the technician trusts the new one: the next download pins it. */
+  'traces.trustCertificate': z.object({ mac }),
 } as const;
 
 export type ApiMethod = keyof typeof API_REQUESTS;
@@ -202,6 +216,9 @@ export interface ApiResponses {
   'traces.start': { jobs: JobView[]; needsReboot: boolean };
   /** The restore jobs; `notTracing`: phones that had no tracing on. */
   'traces.stop': { jobs: JobView[]; notTracing: string[] };
+  'traces.download': { jobs: JobView[] };
+  /** false: no certificate was pinned for the phone. */
+  'traces.trustCertificate': { forgotten: boolean };
 }
 
 /** A file the library did not take, and the rule it broke. */

@@ -8,6 +8,7 @@ import type {
   SweepProgress,
   SweepResult,
 } from './model.js';
+import type { TraceDownloadProgress } from './traces.js';
 
 /** Events the main process pushes to the renderer; the UI never polls for these. */
 export type AppEvent =
@@ -21,6 +22,8 @@ export type AppEvent =
   | { type: 'settings.changed'; settings: SettingsView }
   | { type: 'file.updated'; file: FileView }
   | { type: 'file.removed'; id: string }
-  | { type: 'file.download'; download: FileDownloadView };
+  | { type: 'file.download'; download: FileDownloadView }
+  /** A trace download from a phone's web interface moved on (issue 10). */
+  | { type: 'trace.download'; progress: TraceDownloadProgress };
 
 export type AppEventType = AppEvent['type'];

@@ -12,6 +12,7 @@ export const JOB_KINDS = [
   'trace-start',
   'trace-stop',
   'certificate',
+  'trace-download',
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
@@ -48,6 +49,7 @@ export const JOB_KIND_FACTS = {
   'trace-start': { writes: true, reboots: false, execution: 'wpi' },
   'trace-stop': { writes: true, reboots: false, execution: 'wpi' },
   certificate: { writes: true, reboots: false, execution: 'wpi' },
+  'trace-download': { writes: false, reboots: false, execution: 'wbm' },
 } as const satisfies Record<JobKind, JobKindFacts>;
 
 /** Kinds that change the phone: never sent to a quarantined phone. */

@@ -169,6 +169,8 @@ export interface SettingsView {
   theme: 'light' | 'dark' | 'auto';
   /** The HTTPS file server: its port and how many firmware downloads may run at once. */
   fileServer: { port: number; maxFirmwareDownloads: number };
+  /** The phones' web interface: port, whether a site admin password is set (never the password), factory default allowed, phones at once. */
+  wbm: { port: number; adminPasswordSet: boolean; allowFactoryDefault: boolean; maxParallel: number };
 }
 
 export interface DhcpHelp {

@@ -136,3 +136,16 @@ export interface TracingView {
   until: number;
   levels: TraceLevelSetting[];
 }
+
+/** Where a trace download (a `trace-download` job) stands. */
+export interface TraceDownloadProgress {
+  jobId: string;
+  mac: string;
+  /** The link text of the file being fetched. */
+  file: string;
+  fileIndex: number;
+  files: number;
+  bytes: number;
+  /** null when the phone does not say how large the file is. */
+  total: number | null;
+}

@@ -47,6 +47,7 @@ function renderApp(overrides: Parameters<typeof createFakeApi>[0] = {}) {
         contactMe: { ...settingsView().contactMe, ...patch.contactMe },
         quarantine: { ...settingsView().quarantine, ...patch.quarantine },
         fileServer: { ...settingsView().fileServer, ...patch.fileServer },
+        wbm: settingsView().wbm,
       }),
     'phones.list': () => [phoneSummary(), phoneSummary({ mac: 'AAAAAAAAAAAA', adoption: 'quarantined', e164: null, displayName: null })],
     'phones.items': () => [

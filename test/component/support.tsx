@@ -126,6 +126,7 @@ export function settingsView(overrides: Partial<SettingsView> = {}): SettingsVie
     language: 'en',
     theme: 'light',
     fileServer: { port: 18446, maxFirmwareDownloads: 10 },
+    wbm: { port: 443, adminPasswordSet: false, allowFactoryDefault: false, maxParallel: 4 },
     ...overrides,
   };
 }

@@ -43,6 +43,7 @@ describe('Settings', () => {
       language: 'en',
       theme: 'auto',
       fileServer: { port: 18446, maxFirmwareDownloads: 10 },
+      wbm: { port: 443, adminPasswordSealed: '', allowFactoryDefault: false, maxParallel: 4 },
     } satisfies SettingsData);
   });
 

@@ -10,6 +10,7 @@ import type { ProvisioningService } from '../provisioning/service.js';
 import type { SettingsData } from '../settings/settings.js';
 import type { Store } from '../store/index.js';
 import type { SecretBox } from '../store/secrets.js';
+import type { WbmLimits } from '../wbm/session.js';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 
@@ -40,6 +41,8 @@ export interface CoreOptions {
   pickCertificateFile?: PickCertificateFile;
   /** Largest file import (tests); default MAX_IMPORT_BYTES. */
   maxImportBytes?: number;
+  /** Bounds of trace downloads from the phones' web interface (tests); DEFAULT_WBM_LIMITS otherwise. */
+  wbmLimits?: Partial<WbmLimits>;
   /** Electron: shows the open-file dialog and returns the chosen paths (files.pick). */
   pickFiles?: () => Promise<string[]>;
 }

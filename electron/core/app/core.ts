@@ -32,6 +32,8 @@ import { ListenerBindError, PhoneListeners, type ListenerConfig } from './phone-
 import { Sweeps } from './sweeps.js';
 import { traceHandlers } from '../traces/handlers.js';
 import { TraceSessions } from '../traces/sessions.js';
+import { TraceDownloads, TRACES_FOLDER } from '../traces/downloads.js';
+import { DEFAULT_WBM_LIMITS } from '../wbm/session.js';
 import { jobView } from './views.js';
 import { APP_VERSION } from './version.js';
 
@@ -67,6 +69,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     join(options.dataDir, 'tls'),
     join(options.dataDir, 'files'),
     join(options.dataDir, 'files', '.incoming'),
+    join(options.dataDir, TRACES_FOLDER),
   ];
   tightenPrivate(privateFiles());
 
@@ -268,7 +271,21 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     }
   };
 
+  const downloads = new TraceDownloads({
+    store,
+    egress,
+    dataDir: options.dataDir,
+    now,
+    settings: () => current,
+    openSecret: (sealed) => options.secretBox.decrypt(Buffer.from(sealed, 'base64')),
+    limits: { ...DEFAULT_WBM_LIMITS, ...options.wbmLimits },
+    progress: (progress) => {
+      if (bus.hasListeners()) bus.publish({ type: 'trace.download', progress });
+    },
+    log,
+  });
   const wake = (): void => {
+    downloads.poll();
     void reacher?.tick().catch((error: unknown) => log('warn', `reaching phones failed: ${String(error)}`));
   };
   const traceSessions = new TraceSessions(store);
@@ -285,6 +302,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     service.expireFlows();
     trim();
     settleTraces();
+    downloads.poll();
     await reacher?.tick();
   };
   const handlers = createHandlers({
@@ -319,6 +337,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       return certificate.fingerprint;
     },
     jobsQueued: wake,
+    sealSecret: (plain) => options.secretBox.encrypt(plain).toString('base64'),
     forget: (macs) => forgetPhones(forgetting, macs),
     certificates: {
       library: certificateLibrary,
@@ -334,10 +353,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
 
   const tracing = traceHandlers({ store, sessions: traceSessions, now, jobsQueued: wake, jobView });
+  // A running trace download is cancelled by aborting it; every other job as before.
+  const cancelJob: (typeof handlers)['jobs.cancel'] = async (req) =>
+    downloads.cancel(req.id) ? { cancelled: true } : handlers['jobs.cancel'](req);
 
   let timer: NodeJS.Timeout | null = null;
   return {
-    handlers: committedFirst(store, { ...handlers, ...fileHandlers, ...tracing }),
+    handlers: committedFirst(store, { ...handlers, 'jobs.cancel': cancelJob, ...fileHandlers, ...tracing }),
     files: library,
     async upload(body, name, kind) {
       if (kind !== undefined && !(FILE_KINDS as readonly string[]).includes(kind)) {
@@ -375,6 +397,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (timer) clearInterval(timer);
       timer = null;
       sweeps.cancelAll();
+      await downloads.stop();
       await listeners.stop();
       await fileServer.stop();
       publisher.flush();

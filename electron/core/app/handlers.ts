@@ -39,6 +39,8 @@ export interface HandlerContext {
   /** Removes phones and all their data (see retention/forget.ts); returns the MACs that existed. */
   forget: (macs: string[]) => string[];
   certificates: CertificateHandlerContext;
+  /** Seals a secret setting (base64 of the SecretBox's output). */
+  sealSecret: (plain: string) => string;
   log: (level: 'info' | 'warn', message: string) => void;
 }
 
@@ -196,8 +198,9 @@ export function createHandlers(ctx: HandlerContext): Omit<ApiHandlers, FileMetho
     'discovery.sweepStart': async ({ targets }) => ctx.sweeps.start(targets),
     'discovery.sweepCancel': async ({ sweepId }) => ({ cancelled: ctx.sweeps.cancel(sweepId) }),
     'settings.get': async () => settingsView(ctx.settings.get()),
-    'settings.update': async (patch) => {
+    'settings.update': async ({ wbm, ...rest }) => {
       try {
+        const patch: SettingsPatch = { ...rest, ...(wbm ? { wbm: sealedWbm(wbm, ctx.sealSecret) } : {}) };
         return settingsView(await ctx.settings.update(patch));
       } catch (error) {
         if (error instanceof ListenerBindError) {
@@ -245,6 +248,12 @@ export function settingsView(s: SettingsData): SettingsView {
     language: s.language,
     theme: s.theme,
     fileServer: { ...s.fileServer },
+    wbm: {
+      port: s.wbm.port,
+      adminPasswordSet: s.wbm.adminPasswordSealed !== '',
+      allowFactoryDefault: s.wbm.allowFactoryDefault,
+      maxParallel: s.wbm.maxParallel,
+    },
   };
 }
 
@@ -254,4 +263,13 @@ function macOrThrow(raw: string): string {
   } catch {
     throw new BadRequestError(`"${raw.slice(0, 40)}" is not a MAC address`);
   }
+}
+
+/** The wbm part of a settings change, its password sealed; the clear password goes no further. */
+function sealedWbm(
+  wbm: { port?: number; adminPassword?: string; allowFactoryDefault?: boolean; maxParallel?: number },
+  seal: (plain: string) => string,
+): SettingsPatch['wbm'] {
+  const { adminPassword, ...rest } = wbm;
+  return { ...rest, ...(adminPassword === undefined ? {} : { adminPasswordSealed: adminPassword === '' ? '' : seal(adminPassword) }) };
 }

@@ -57,6 +57,11 @@ export interface EgressRequestOptions {
   purpose: string;
   /** TLS options for https: URLs (CA, servername, …). */
   tls?: ConnectionOptions;
+  /**
+   * https: called once the handshake is done, before anything is sent (e.g. to compare a
+   * pinned certificate); a throw ends the connection and rejects the request.
+   */
+  verifyPeer?: (socket: TLSSocket) => void;
 }
 
 export class EgressRefusedError extends Error {
@@ -155,6 +160,7 @@ export class Egress {
       ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
     };
     const socket = secure ? await this.connectTls(target, options.tls) : await this.connect(target);
+    if (secure && options.verifyPeer) await verified(socket as TLSSocket, options.verifyPeer);
     const send = secure ? httpsRequest : httpRequest;
     return send({
       method: options.method ?? 'GET',
@@ -177,4 +183,24 @@ export function defaultEgress(): Egress {
     onRefused: (message) => console.error(`[fieldstage] ${message}`),
   });
   return processEgress;
+}
+
+/** Waits for the handshake of `socket`, then lets `verify` refuse the peer (the socket is destroyed). */
+function verified(socket: TLSSocket, verify: (socket: TLSSocket) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const fail = (error: Error): void => {
+      socket.destroy();
+      reject(error);
+    };
+    socket.once('error', fail);
+    socket.once('secureConnect', () => {
+      socket.off('error', fail);
+      try {
+        verify(socket);
+        resolve();
+      } catch (error) {
+        fail(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+  });
 }

@@ -32,6 +32,7 @@ import { readItems } from './kinds/read-items.js';
 import { restart } from './kinds/restart.js';
 import { softwareDeployment } from './kinds/software-deployment.js';
 import { traceStart } from './kinds/trace-start.js';
+import { traceDownload } from './kinds/trace-download.js';
 import { traceStop } from './kinds/trace-stop.js';
 import { writeItems } from './kinds/write-items.js';
 
@@ -46,6 +47,7 @@ export const JOB_KIND_REGISTRY = {
   'trace-start': traceStart,
   'trace-stop': traceStop,
   certificate,
+  'trace-download': traceDownload,
 } as const satisfies Record<JobKind, JobKindModule>;
 
 export function jobKind(kind: JobKind): JobKindModule {

@@ -45,6 +45,12 @@ export type SettingsData = {
   theme: (typeof THEMES)[number];
   /** Fieldstage's HTTPS file server (issue 8); it binds `bindAddresses` and follows `legacyTls`. */
   fileServer: { port: number; maxFirmwareDownloads: number };
+  /**
+   * The phones' web interface (issue 10): its port (443 on real phones), the site's admin
+   * password sealed with the store's SecretBox (base64; '' = none), whether the factory default
+   * may be tried, and how many phones are downloaded from at once.
+   */
+  wbm: { port: number; adminPasswordSealed: string; allowFactoryDefault: boolean; maxParallel: number };
 };
 
 /** A change: any top-level field; nested groups may be given in part. */
@@ -71,6 +77,8 @@ const DEFAULTS: SettingsData = {
   theme: 'auto',
   // At most this many phones fetch a firmware image at once, so a site's uplink is not saturated.
   fileServer: { port: 18446, maxFirmwareDownloads: 10 },
+  // A phone's web server is small: a few at once keeps each download fast (WBM_MAX_PARALLEL).
+  wbm: { port: 443, adminPasswordSealed: '', allowFactoryDefault: false, maxParallel: 4 },
 };
 
 /** A fresh copy each time, so no caller can change the defaults of another. */
@@ -128,6 +136,12 @@ export const SETTINGS_SCHEMA = {
   language: { type: 'string', enum: [...LANGUAGES] },
   theme: { type: 'string', enum: [...THEMES] },
   fileServer: group({ port: integer(1, 65535), maxFirmwareDownloads: integer(1, 1000) }),
+  wbm: group({
+    port: integer(1, 65535),
+    adminPasswordSealed: { type: 'string', pattern: '^[A-Za-z0-9+/=]{0,8192}$', description: 'a sealed password (base64)' },
+    allowFactoryDefault: { type: 'boolean' },
+    maxParallel: integer(1, 50),
+  }),
 } satisfies Record<keyof SettingsData, FieldSchema> satisfies Schema<SettingsData>;
 
 export interface SettingsIssue {

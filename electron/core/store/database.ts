@@ -175,6 +175,14 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE file_downloads ADD COLUMN job_id TEXT;
   CREATE INDEX file_downloads_by_job ON file_downloads (job_id, id) WHERE job_id IS NOT NULL;
   `,
+  // The web certificate first seen per phone (trust on first use, issue 10).
+  `
+  CREATE TABLE wbm_pins (
+    mac         TEXT PRIMARY KEY REFERENCES phones (mac) ON DELETE CASCADE,
+    fingerprint TEXT NOT NULL,
+    pinned_at   INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

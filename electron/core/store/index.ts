@@ -9,6 +9,7 @@ import { JobsRepo } from './jobs-repo.js';
 import { PhonesRepo } from './phones-repo.js';
 import type { SecretBox } from './secrets.js';
 import { TracesRepo } from './traces-repo.js';
+import { WbmPinsRepo } from './wbm-pins-repo.js';
 
 export type { ChangeListener, StoreChanges } from './changes.js';
 export { openDatabase, integrityCheck, SCHEMA_VERSION, type Db, type IntegrityReport } from './database.js';
@@ -35,6 +36,7 @@ export {
 } from './files-repo.js';
 export { createKeyFileSecretBox, isLoggedAsSecret, isSecretName, redactItems, redactXml, type SecretBox } from './secrets.js';
 export { TracesRepo, type TraceRecord } from './traces-repo.js';
+export { WbmPinsRepo } from './wbm-pins-repo.js';
 export type * from './types.js';
 
 export interface StoreOptions {
@@ -53,6 +55,7 @@ export class Store {
   readonly certificates: CertificatesRepo;
   readonly files: FilesRepo;
   readonly traces: TracesRepo;
+  readonly wbmPins: WbmPinsRepo;
   readonly #db: Db;
   readonly #group: GroupCommit;
   readonly #changes: ChangeTracker;
@@ -75,6 +78,7 @@ export class Store {
     this.certificates = new CertificatesRepo(db, options.secrets);
     this.files = new FilesRepo(db);
     this.traces = new TracesRepo(db, this.#changes);
+    this.wbmPins = new WbmPinsRepo(db);
     // The COMMIT waits for the rest of the event-loop turn: requests read in the same turn join.
     this.#group = new GroupCommit(db, () => setImmediate(() => this.flush()), this.#changes);
   }

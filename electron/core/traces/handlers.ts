@@ -6,7 +6,7 @@ import type { Store } from '../store/index.js';
 import type { JobRecord } from '../store/types.js';
 import type { TraceSessions } from './sessions.js';
 
-export type TraceMethod = 'traces.start' | 'traces.stop';
+export type TraceMethod = 'traces.start' | 'traces.stop' | 'traces.download' | 'traces.trustCertificate';
 
 export interface TraceHandlerContext {
   store: Store;
@@ -43,6 +43,17 @@ export function traceHandlers(ctx: TraceHandlerContext): Pick<ApiHandlers, Trace
       const { jobs, notTracing } = ctx.sessions.stop(knownPhones(macs), ctx.now());
       ctx.jobsQueued();
       return { jobs: jobs.map(ctx.jobView), notTracing };
+    },
+    'traces.download': async ({ macs }) => {
+      const targets = knownPhones(macs);
+      const at = ctx.now();
+      const jobs = ctx.store.transaction(() => targets.map((mac) => ctx.store.jobs.create(mac, 'trace-download', [], at)));
+      ctx.jobsQueued();
+      return { jobs: jobs.map(ctx.jobView) };
+    },
+    'traces.trustCertificate': async ({ mac }) => {
+      const [target] = knownPhones([mac]);
+      return { forgotten: ctx.store.transaction(() => ctx.store.wbmPins.forget(target as string)) };
     },
   };
 }

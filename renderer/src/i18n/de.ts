@@ -70,6 +70,7 @@ export const de: Record<MessageKey, string> = {
   'jobKind.software-deployment': 'Firmware-Verteilung',
   'jobKind.trace-start': 'Tracing starten',
   'jobKind.trace-stop': 'Tracing beenden (Stufen zurücksetzen)',
+  'jobKind.trace-download': 'Traces herunterladen',
   'tracing.badge.on': 'Tracing bis {time}',
   'tracing.badge.starting': 'Tracing startet',
   'tracing.badge.stopping': 'Tracing endet',

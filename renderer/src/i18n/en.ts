@@ -71,6 +71,7 @@ export const en = {
   'jobKind.software-deployment': 'Firmware deployment',
   'jobKind.trace-start': 'Start tracing',
   'jobKind.trace-stop': 'Stop tracing (restore levels)',
+  'jobKind.trace-download': 'Download traces',
   'tracing.badge.on': 'tracing until {time}',
   'tracing.badge.starting': 'tracing starts',
   'tracing.badge.stopping': 'tracing stops',

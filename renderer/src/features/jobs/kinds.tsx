@@ -46,6 +46,7 @@ export const JOB_KIND_UI = {
   'trace-start': { label: 'jobKind.trace-start', confirmation: null },
   'trace-stop': { label: 'jobKind.trace-stop', confirmation: null },
   certificate: { label: 'jobKind.certificate', confirmation: null },
+  'trace-download': { label: 'jobKind.trace-download', confirmation: null },
 } as const satisfies Record<JobKind, JobKindUi>;
 
 export function jobKindLabel(t: Translate, kind: JobKind): string {

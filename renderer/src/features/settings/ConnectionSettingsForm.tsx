@@ -6,7 +6,7 @@ import { useAsyncAction } from '../../hooks/useAsyncAction.js';
 import { useT } from '../../i18n/index.js';
 import { useAppStore } from '../../store/context.js';
 
-type Draft = Omit<SettingsView, 'language' | 'theme' | 'adoption'> & {
+type Draft = Omit<SettingsView, 'language' | 'theme' | 'adoption' | 'wbm'> & {
   adoptAll: boolean;
   /** Free text, one MAC or prefix per line, as technicians paste it from lists. */
   macs: string;
