@@ -66,3 +66,10 @@ export function itemLabel(item: { name: string; index?: number | undefined }): s
 export function itemTestId(prefix: string, item: { name: string; index?: number | undefined }): string {
   return item.index === undefined ? `${prefix}-${item.name}` : `${prefix}-${item.name}-${item.index}`;
 }
+
+/** `1.2 MB`: decimal units, as the phones' limits are written. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} kB`;
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}

@@ -10,6 +10,8 @@ export interface FilesSlice {
   files: Record<string, FileView>;
   /** By file id, then download id: live progress of phones fetching from the file server. */
   downloads: Record<string, Record<string, FileDownloadView>>;
+  /** The latest download through each job's URL: the progress a deployment job shows. */
+  jobDownloads: Record<string, FileDownloadView>;
   /** Whether files can be imported by upload (browser mode) or by the main-process dialog (Electron). */
   canUpload: boolean;
   loadFiles(): Promise<void>;
@@ -26,6 +28,7 @@ export interface FilesSlice {
 export const createFilesSlice: SliceCreator<FilesSlice> = (api) => (set, get) => ({
   files: {},
   downloads: {},
+  jobDownloads: {},
   canUpload: typeof api.upload === 'function',
 
   async loadFiles() {
@@ -53,7 +56,8 @@ export const createFilesSlice: SliceCreator<FilesSlice> = (api) => (set, get) =>
         const oldestFinished = ids.find((id) => forFile[id]?.state !== 'running');
         if (oldestFinished) delete forFile[oldestFinished];
       }
-      return { downloads: { ...state.downloads, [download.fileId]: forFile } };
+      const jobDownloads = download.jobId === undefined ? state.jobDownloads : { ...state.jobDownloads, [download.jobId]: download };
+      return { downloads: { ...state.downloads, [download.fileId]: forFile }, jobDownloads };
     });
   },
 

@@ -1,4 +1,4 @@
-import type { ApiReq } from '../../../shared/api.js';
+import type { ApiReq, ApiRes } from '../../../shared/api.js';
 import { FINAL_JOB_STATES, JOB_STATES, type JobKind } from '../../../shared/jobs.js';
 import type { JobView } from '../../../shared/model.js';
 import type { WpiItem } from '../../../shared/protocol.js';
@@ -15,6 +15,8 @@ export interface JobsSlice {
   loadOpenJobs(): Promise<void>;
   upsertJob(job: JobView): void;
   createJobs(macs: string[], kind: JobKind, items?: WpiItem[]): Promise<JobView[]>;
+  /** File or firmware jobs for library files; `refused`: phones the core would not queue it for, with why. */
+  deployFiles(request: Omit<ApiReq<'jobs.create'>, 'items'> & { items?: WpiItem[] }): Promise<ApiRes<'jobs.create'>>;
   cancelJob(id: string): Promise<boolean>;
   retryJob(id: string): Promise<JobView>;
 }
@@ -55,6 +57,12 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => (
     const { jobs } = await api.call('jobs.create', { macs, kind, items });
     for (const job of jobs) get().upsertJob(job);
     return jobs;
+  },
+
+  async deployFiles(request) {
+    const result = await api.call('jobs.create', { items: [], ...request });
+    for (const job of result.jobs) get().upsertJob(job);
+    return result;
   },
 
   async cancelJob(id) {

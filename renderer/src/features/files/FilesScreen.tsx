@@ -7,14 +7,8 @@ import { useAsyncAction } from '../../hooks/useAsyncAction.js';
 import { useLoadOnMount } from '../../hooks/useLoadOnMount.js';
 import { useLanguage, useT } from '../../i18n/index.js';
 import { formatDateTime } from '../../lib/format.js';
+import { formatBytes } from '../../lib/format.js';
 import { useAppStore } from '../../store/context.js';
-
-/** `1.2 MB`: decimal units, as the phones' limits are written. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} kB`;
-  return `${(bytes / 1_000_000).toFixed(1)} MB`;
-}
 
 /** The file library: import (drop, dialog or file input), kind, size, checks, what uses a file. */
 export function FilesScreen() {

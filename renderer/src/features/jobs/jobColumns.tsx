@@ -6,6 +6,7 @@ import { JobStateBadge } from '../../components/badges.js';
 import type { Language, Translate } from '../../i18n/index.js';
 import { formatDateTime } from '../../lib/format.js';
 import { jobReasonText } from '../../lib/jobReason.js';
+import { JobDownload } from '../files/JobDownload.js';
 import { jobKindLabel } from './kinds.js';
 
 /** Jobs that have not reached the phone yet (or wait for a call to end) can still be called off. */
@@ -55,7 +56,12 @@ export function jobColumns(t: Translate, language: Language, phones: Record<stri
         ]
           .filter(Boolean)
           .join(' · ');
-        return <span title={text}>{text}</span>;
+        return (
+          <>
+            <span title={text}>{text}</span>
+            <JobDownload job={row.original} />
+          </>
+        );
       },
     }),
     column.accessor('attempts', { header: t('jobs.attempts'), size: 90 }),

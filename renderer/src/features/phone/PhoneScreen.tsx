@@ -4,6 +4,7 @@ import { useLoadOnMount } from '../../hooks/useLoadOnMount.js';
 import { useT } from '../../i18n/index.js';
 import { useAppStore } from '../../store/context.js';
 import { ParametersTab } from '../editor/ParametersTab.js';
+import { PhoneFilesTab } from '../files/PhoneFilesTab.js';
 import { ProtocolLogTab } from '../protocol/ProtocolLogTab.js';
 import { ActionsTab } from './ActionsTab.js';
 import { IdentityChangeAlert } from './IdentityChangeAlert.js';
@@ -45,6 +46,9 @@ export function PhoneScreen({ mac }: { mac: string }) {
           <Tabs.Tab value="parameters" data-testid="tab-parameters">
             {t('phone.tab.parameters')}
           </Tabs.Tab>
+          <Tabs.Tab value="files" data-testid="tab-files">
+            {t('phone.tab.files')}
+          </Tabs.Tab>
           <Tabs.Tab value="actions" data-testid="tab-actions">
             {t('phone.tab.actions')}
           </Tabs.Tab>
@@ -57,6 +61,9 @@ export function PhoneScreen({ mac }: { mac: string }) {
         </Tabs.Panel>
         <Tabs.Panel value="parameters" pt="sm">
           <ParametersTab phone={phone} />
+        </Tabs.Panel>
+        <Tabs.Panel value="files" pt="sm">
+          <PhoneFilesTab phone={phone} />
         </Tabs.Panel>
         <Tabs.Panel value="actions" pt="sm">
           <ActionsTab phone={phone} />

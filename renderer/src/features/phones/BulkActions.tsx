@@ -4,6 +4,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { useAsyncAction } from '../../hooks/useAsyncAction.js';
 import { useT } from '../../i18n/index.js';
 import { useAppStore } from '../../store/context.js';
+import { DeployDialog, type DeployMode } from '../files/DeployDialog.js';
 import { JOB_KIND_UI } from '../jobs/kinds.js';
 
 /** What can be done to many phones at once; restart asks first because calls drop. */
@@ -15,6 +16,7 @@ export function BulkActions({ macs, onDone }: { macs: string[]; onDone(): void }
   const forgetPhones = useAppStore((state) => state.forgetPhones);
   const [confirmRestart, setConfirmRestart] = useState(false);
   const [confirmForget, setConfirmForget] = useState(false);
+  const [deploying, setDeploying] = useState<DeployMode | null>(null);
 
   const adopt = useAsyncAction(async () => {
     const adopted = await adoptPhones(macs);
@@ -77,6 +79,20 @@ export function BulkActions({ macs, onDone }: { macs: string[]; onDone(): void }
         onConfirm={() => void restart.run()}
         onClose={() => setConfirmRestart(false)}
       />
+      <Button size="xs" variant="default" disabled={none} onClick={() => setDeploying('file')} data-testid="deploy-file-selected">
+        {t('deploy.fileAction')}
+      </Button>
+      <Button
+        size="xs"
+        variant="default"
+        color="orange"
+        disabled={none}
+        onClick={() => setDeploying('firmware')}
+        data-testid="update-firmware-selected"
+      >
+        {t('deploy.firmwareAction')}
+      </Button>
+      <DeployDialog opened={deploying !== null} mode={deploying ?? 'file'} macs={macs} onClose={() => setDeploying(null)} />
       <Button size="xs" variant="default" color="red" disabled={none} onClick={() => setConfirmForget(true)} data-testid="forget-selected">
         {t('actions.forget')}
       </Button>
