@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, session, type BrowserWindow } from 'electron';
 import { certificateFilePicker } from './adapters/certificate-dialog.js';
-import { pickFilesWithDialog } from './adapters/file-dialog.js';
+import { pickFilesWithDialog, saveBundleWithDialog } from './adapters/file-dialog.js';
 import { forwardEvents, registerApiIpc } from './adapters/ipc.js';
 import { createSafeStorageBox, isWeakSecretStorage } from './adapters/safe-storage-box.js';
 import { createElectronSettingsStore } from './adapters/settings-electron.js';
@@ -89,6 +89,7 @@ function run(): void {
         mode: 'electron',
         pickCertificateFile: certificateFilePicker(() => window),
         pickFiles: pickFilesWithDialog,
+        saveBundle: saveBundleWithDialog,
       });
       core = created;
       registerApiIpc(created.handlers, (url) => isRendererUrl(location, url), logError);

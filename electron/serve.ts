@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     events: core.events,
     rendererDir: join(here, '..', 'dist', 'renderer'),
     upload: (body, name, kind) => core.upload(body, name, kind),
+    bundle: (id) => core.bundle(id),
   });
   const info = core.info();
   console.log(`Fieldstage ${info.version} (browser mode), data in ${dataDir}`);

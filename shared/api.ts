@@ -163,6 +163,15 @@ export const API_REQUESTS = {
   'traces.download': z.object({ macs: z.array(mac).min(1).max(10000) }),
   /** The phone's web certificate changed and the technician trusts the new one: the next download pins it. */
   'traces.trustCertificate': z.object({ mac }),
+  /**
+   * A zip of the phones' diagnostics (trace files, items, protocol log of the window from–to in
+   * ms, summary, jobs, README). Electron: the save dialog; browser mode: `url` to GET with the token.
+   */
+  'diagnostics.bundle': z.object({
+    macs: z.array(mac).min(1).max(500),
+    from: z.number().int().min(0).optional(),
+    to: z.number().int().min(0).optional(),
+  }),
 } as const;
 
 export type ApiMethod = keyof typeof API_REQUESTS;
@@ -219,6 +228,20 @@ export interface ApiResponses {
   'traces.download': { jobs: JobView[] };
   /** false: no certificate was pinned for the phone. */
   'traces.trustCertificate': { forgotten: boolean };
+  'diagnostics.bundle': DiagnosticBundleView;
+}
+
+/** A built diagnostic bundle: saved (Electron) or waiting at `url` (browser mode). */
+export interface DiagnosticBundleView {
+  name: string;
+  size: number;
+  contents: { mac: string; exchanges: number; traceFiles: number; jobs: number; items: number }[];
+  /** Browser mode: GET it with the API token (kept for a few minutes). */
+  url: string | null;
+  /** Electron: where the technician saved it. */
+  savedTo: string | null;
+  /** Electron: the save dialog was closed without saving. */
+  cancelled: boolean;
 }
 
 /** A file the library did not take, and the rule it broke. */

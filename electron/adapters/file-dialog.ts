@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { BrowserWindow, dialog } from 'electron';
 
 /**
@@ -9,4 +10,18 @@ export async function pickFilesWithDialog(): Promise<string[]> {
   const options: Electron.OpenDialogOptions = { title: 'Import files', properties: ['openFile', 'multiSelections'] };
   const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
   return result.canceled ? [] : result.filePaths;
+}
+
+/** diagnostics.bundle in the desktop app: the save dialog, then the zip written there; null when cancelled. */
+export async function saveBundleWithDialog(suggestedName: string, bytes: Uint8Array): Promise<string | null> {
+  const parent = BrowserWindow.getFocusedWindow();
+  const options: Electron.SaveDialogOptions = {
+    title: 'Save diagnostic bundle',
+    defaultPath: suggestedName,
+    filters: [{ name: 'Zip', extensions: ['zip'] }],
+  };
+  const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
+  if (result.canceled || !result.filePath) return null;
+  await writeFile(result.filePath, bytes);
+  return result.filePath;
 }

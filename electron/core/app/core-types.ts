@@ -11,6 +11,7 @@ import type { SettingsData } from '../settings/settings.js';
 import type { Store } from '../store/index.js';
 import type { SecretBox } from '../store/secrets.js';
 import type { WbmLimits } from '../wbm/session.js';
+import type { SaveBundle } from '../diagnostics/handlers.js';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 
@@ -41,6 +42,8 @@ export interface CoreOptions {
   pickCertificateFile?: PickCertificateFile;
   /** Largest file import (tests); default MAX_IMPORT_BYTES. */
   maxImportBytes?: number;
+  /** Electron: the save dialog for diagnostic bundles (adapters/); browser mode keeps them for download. */
+  saveBundle?: SaveBundle;
   /** Bounds of trace downloads from the phones' web interface (tests); DEFAULT_WBM_LIMITS otherwise. */
   wbmLimits?: Partial<WbmLimits>;
   /** Electron: shows the open-file dialog and returns the chosen paths (files.pick). */
@@ -58,6 +61,8 @@ export interface Core {
   /** Imports an uploaded body (browser mode): the bytes stream to disk, never through the JSON API. */
   upload(body: AsyncIterable<Buffer>, name: string, kind: string | undefined): Promise<FileView>;
   info(): AppInfo;
+  /** Browser mode: a built diagnostic bundle by its id (the UI API's download route), or null. */
+  bundle(id: string): { name: string; bytes: Uint8Array } | null;
   /**
    * One pass of what the timer does every REACH_INTERVAL_MS: idle interactions expired, overdue
    * jobs settled, phones with work woken. Resolves when the pass is over; tests on an injected

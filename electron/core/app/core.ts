@@ -34,6 +34,8 @@ import { traceHandlers } from '../traces/handlers.js';
 import { TraceSessions } from '../traces/sessions.js';
 import { TraceDownloads, TRACES_FOLDER } from '../traces/downloads.js';
 import { DEFAULT_WBM_LIMITS } from '../wbm/session.js';
+import { diagnosticsHandlers } from '../diagnostics/handlers.js';
+import { KeptBundles } from '../diagnostics/kept-bundles.js';
 import { jobView } from './views.js';
 import { APP_VERSION } from './version.js';
 
@@ -353,13 +355,23 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
 
   const tracing = traceHandlers({ store, sessions: traceSessions, now, jobsQueued: wake, jobView });
+  const keptBundles = new KeptBundles(now);
+  const diagnostics = diagnosticsHandlers({
+    store,
+    dataDir: options.dataDir,
+    now,
+    appVersion: APP_VERSION,
+    kept: keptBundles,
+    ...(options.saveBundle ? { saveBundle: options.saveBundle } : {}),
+  });
   // A running trace download is cancelled by aborting it; every other job as before.
   const cancelJob: (typeof handlers)['jobs.cancel'] = async (req) =>
     downloads.cancel(req.id) ? { cancelled: true } : handlers['jobs.cancel'](req);
 
   let timer: NodeJS.Timeout | null = null;
   return {
-    handlers: committedFirst(store, { ...handlers, 'jobs.cancel': cancelJob, ...fileHandlers, ...tracing }),
+    handlers: committedFirst(store, { ...handlers, 'jobs.cancel': cancelJob, ...fileHandlers, ...tracing, ...diagnostics }),
+    bundle: (id) => keptBundles.get(id),
     files: library,
     async upload(body, name, kind) {
       if (kind !== undefined && !(FILE_KINDS as readonly string[]).includes(kind)) {

@@ -58,7 +58,7 @@ class BadRequestError extends Error {
   }
 }
 
-export function createHandlers(ctx: HandlerContext): Omit<ApiHandlers, FileMethod | TraceMethod> {
+export function createHandlers(ctx: HandlerContext): Omit<ApiHandlers, FileMethod | TraceMethod | 'diagnostics.bundle'> {
   const { store } = ctx;
   const phoneOr404 = (raw: string) => {
     const mac = macOrThrow(raw);

@@ -29,6 +29,8 @@ export interface UiApiOptions {
    * the request stream itself, so a 500 MB image goes to disk without passing through memory.
    */
   upload?: (body: AsyncIterable<Buffer>, name: string, kind: string | undefined) => Promise<unknown>;
+  /** Browser mode: a built diagnostic bundle by id, for `GET /api/diagnostics.download?id=`. */
+  bundle?: (id: string) => { name: string; bytes: Uint8Array } | null;
   /** Receives 5xx errors; their message goes to the client, the stack only here. */
   onInternalError?: (error: unknown) => void;
   /** Defaults: MAX_EVENT_STREAMS, EVENT_STREAM_BUFFER_BYTES. */
@@ -116,6 +118,18 @@ export async function startUiApi(options: UiApiOptions): Promise<UiApi> {
       });
       api.post<{ Params: { method: string } }>('/:method', (request) => dispatch(handlers, request.params.method, request.body));
       await api.register(certificateUploadRoute(handlers));
+      const { bundle } = options;
+      if (bundle) {
+        // GET with the token like every call: the renderer fetches it and saves the blob.
+        api.get<{ Querystring: { id?: unknown } }>('/diagnostics.download', async (request, reply) => {
+          const found = typeof request.query.id === 'string' ? bundle(request.query.id) : null;
+          if (!found) return reply.code(404).send({ error: 'no such bundle (it is kept for 10 minutes)' });
+          return reply
+            .header('content-type', 'application/zip')
+            .header('content-disposition', `attachment; filename="${found.name.replace(/[^A-Za-z0-9._-]/g, '_')}"`)
+            .send(Buffer.from(found.bytes.buffer, found.bytes.byteOffset, found.bytes.byteLength));
+        });
+      }
       const { upload } = options;
       if (upload) await api.register(async (scope) => registerUpload(scope, upload));
     },
