@@ -13,6 +13,7 @@ export const JOB_KINDS = [
   'trace-stop',
   'certificate',
   'trace-download',
+  'secure-mode',
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
@@ -50,6 +51,7 @@ export const JOB_KIND_FACTS = {
   'trace-stop': { writes: true, reboots: false, execution: 'wpi' },
   certificate: { writes: true, reboots: false, execution: 'wpi' },
   'trace-download': { writes: false, reboots: false, execution: 'wbm' },
+  'secure-mode': { writes: true, reboots: false, execution: 'wpi' },
 } as const satisfies Record<JobKind, JobKindFacts>;
 
 /** Kinds that change the phone: never sent to a quarantined phone. */

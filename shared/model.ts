@@ -27,6 +27,8 @@ export interface PhoneSummary {
   seen: boolean;
   /** Raised trace levels and until when (issue 10); null when tracing is off. */
   tracing: TracingView | null;
+  /** In Secure Mode (mutual TLS on the secure port) since; null = default mode. */
+  secureSince: number | null;
 }
 
 /** Identity facts of a phone compared between contacts (electron/core/identity). */
@@ -139,6 +141,10 @@ export interface AppInfo {
   filePort: number;
   /** Every phone listener as it really is. */
   listeners: ListenerStatus[];
+  /** The Secure Mode listener's port (mutual TLS); 0 while it does not run (no local CA yet, or not bound). */
+  securePort: number;
+  /** SHA-256 of Fieldstage's local CA, for the technician's records; null until it is created. */
+  localCaFingerprint: string | null;
   /** The saved listener settings could not be bound at start: the defaults run instead. */
   listenerFallback: { failed: ListenerStatus } | null;
   /** Values the environment (FIELDSTAGE_PHONE_PORT, FIELDSTAGE_BIND) sets over the settings. */

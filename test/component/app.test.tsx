@@ -16,6 +16,8 @@ const APP_INFO: AppInfo = {
   listening: true,
   listeners: [{ address: '0.0.0.0', port: 18443, protocol: 'https', listening: true, error: null }],
   listenerFallback: null,
+  securePort: 0,
+  localCaFingerprint: null,
   overrides: { phonePort: null, bindAddresses: null },
 };
 

@@ -84,6 +84,7 @@ export function phoneSummary(overrides: Partial<PhoneSummary> = {}): PhoneSummar
     identityChange: null,
     seen: true,
     tracing: null,
+    secureSince: null,
     ...overrides,
   };
 }

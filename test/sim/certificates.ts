@@ -53,6 +53,11 @@ export class SimCertificates {
     return this.slots.get(itemKey({ name, index }));
   }
 
+  /** Every index of one item (e.g. the dls-server-ca list). */
+  all(name: string): StoredCertificate[] {
+    return [...this.slots.values()].filter((c) => c.name === name);
+  }
+
   /** The `…-info` value: the simulator's own plain-text format (the real one is undocumented). */
   info(infoName: string, index?: number): string {
     const name = infoName.slice(0, -INFO_SUFFIX.length);

@@ -138,7 +138,18 @@ type After = 'reboot' | 'factory-reset';
 export class SimPhone extends EventEmitter<SimPhoneEvents> {
   readonly mac: string;
   readonly ip: string;
-  readonly server: Required<ServerAddress>;
+  /** The default-mode service the phone was set up with. */
+  readonly server: Required<Omit<ServerAddress, 'tls'>>;
+  /**
+   * Secure Mode (wpi-protocol.md §9.13): set after a no-PIN bootstrap's CleanUp, from what was
+   * written (dls-server-ca, dls-client-certificate, dls-secure-port); null = default mode.
+   */
+  secureServer: ServerAddress | null = null;
+  /**
+   * Test faults for the secure port: present another certificate (other CA, other MAC, expired)
+   * or none at all; undefined = the deployed one.
+   */
+  clientCertificateOverride: { cert: string; key: string } | 'none' | undefined;
   readonly violations: string[] = [];
   readonly errors: string[] = [];
   readonly stats: SimPhoneStats = emptyStats();
@@ -165,6 +176,8 @@ export class SimPhone extends EventEmitter<SimPhoneEvents> {
   private abort = new AbortController();
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
+  /** `goto-secure-mode=nopin` was written: after the CleanUp the phone moves to the secure port. */
+  private bootstrapPending = false;
   /** Set by an action handler; carried out once the flow has ended. */
   private after: After | undefined;
 
@@ -333,11 +346,26 @@ export class SimPhone extends EventEmitter<SimPhoneEvents> {
   // Interactions
 
   /** Queues an interaction behind the running one; the promise never rejects. */
-  private interact(reason: FirstReason, extra: WpiItem[] = [], server: ServerAddress = this.server, gate?: Promise<void>): Promise<void> {
+  private interact(reason: FirstReason, extra: WpiItem[] = [], server?: ServerAddress, gate?: Promise<void>): Promise<void> {
     return this.enqueue(async () => {
       await gate;
-      if (this.state === 'up') await this.runInteraction(reason, extra, server);
+      // Resolved when the interaction runs: a bootstrap just before changes where the phone calls.
+      if (this.state === 'up') await this.runInteraction(reason, extra, server ?? this.activeServer());
     });
+  }
+
+  /** Test fault: a Secure Mode phone that calls the default port anyway (the service must refuse it). */
+  callDefaultPort(reason: FirstReason = 'start-up'): Promise<void> {
+    return this.interact(reason, [], this.server);
+  }
+
+  /** Where the phone calls now: the secure port in Secure Mode, else the configured service. */
+  private activeServer(): ServerAddress {
+    if (!this.secureServer?.tls) return this.server;
+    const override = this.clientCertificateOverride;
+    if (override === undefined) return this.secureServer;
+    const { ca } = this.secureServer.tls;
+    return { ...this.secureServer, tls: override === 'none' ? { ca } : { ca, ...override } };
   }
 
   private enqueue(task: () => Promise<void>): Promise<void> {
@@ -373,6 +401,10 @@ export class SimPhone extends EventEmitter<SimPhoneEvents> {
       this.stats.cleanUps++;
       this.emit('clean-up', result.cleanUp);
       if (reason === 'local-changes') this.store.setValue('configuration-changed-flag', 'false');
+      if (this.bootstrapPending) {
+        this.bootstrapPending = false;
+        this.enterSecureMode(server);
+      }
       this.onCleanUp(result.cleanUp);
     }
     this.emit('flow-end', { reason, ...result });
@@ -411,6 +443,9 @@ export class SimPhone extends EventEmitter<SimPhoneEvents> {
       this.stats.factoryResets++;
       this.files = [];
       this.certificates.clear();
+      // Factory reset returns the phone to default mode.
+      this.secureServer = null;
+      this.bootstrapPending = false;
       this.store = new ItemStore(this.factoryItems('', this.value('software-version') ?? ''));
       this.store.setValue('configuration-changed-flag', 'true');
     }
@@ -421,7 +456,7 @@ export class SimPhone extends EventEmitter<SimPhoneEvents> {
       return; // stopped while rebooting
     }
     this.state = 'up';
-    await this.runInteraction('start-up', [], this.server);
+    await this.runInteraction('start-up', [], this.activeServer());
   }
 
   // ------------------------------------------------------------------------------------------
@@ -496,6 +531,8 @@ export class SimPhone extends EventEmitter<SimPhoneEvents> {
       if (Number.isFinite(seconds) && seconds >= 0) this.contactGapMs = seconds * 1000;
     }
     if (written.has('dcmp-url') || written.has(POLL_INTERVAL_ITEM)) this.schedulePoll();
+    if (items.some((i) => i.name === 'goto-secure-mode' && i.value.trim() === 'nopin') && problems.length === 0)
+      this.bootstrapPending = true;
     return reply('WriteItems', 'accepted', problems);
   }
 
@@ -581,8 +618,9 @@ export class SimPhone extends EventEmitter<SimPhoneEvents> {
     this.emit('contact-me', request, true);
     // p. 14: call back where the service asked, else the configured service. The address names
     // the HTTPS listener, so a phone set to the plain-HTTP listener keeps calling that one.
-    const server =
-      request.dlsIpAddr && !this.server.plain
+    const server = this.secureServer
+      ? { ...this.activeServer(), host: request.dlsIpAddr ?? this.secureServer.host }
+      : request.dlsIpAddr && !this.server.plain
         ? { ...this.server, host: request.dlsIpAddr, port: request.dlsIpPort ?? this.server.port }
         : this.server;
     void this.interact('solicited', [], server, answered);
@@ -628,6 +666,23 @@ export class SimPhone extends EventEmitter<SimPhoneEvents> {
       model: this.opts.model ?? 'OpenStage 60',
       softwareVersion,
     });
+  }
+
+  /**
+   * After the bootstrap's CleanUp: the phone trusts only the deployed dls-server-ca, presents the
+   * deployed client certificate and calls the secure port with start-up (p. 64–65).
+   */
+  private enterSecureMode(from: ServerAddress): void {
+    const client = this.certificates.get('dls-client-certificate');
+    const cas = [...this.certificates.all('dls-server-ca')].flatMap((c) => c.chain.map((x) => x.toString()));
+    const port = Number(this.value('dls-secure-port'));
+    if (!client?.keyPem || !cas.length || !(port > 0)) {
+      this.problem('goto-secure-mode without a client certificate, a server CA and a secure port: staying in default mode');
+      return;
+    }
+    const cert = client.chain.map((c) => c.toString()).join('');
+    this.secureServer = { host: from.host, port, path: this.server.path, tls: { ca: cas, cert, key: client.keyPem } };
+    void this.interact('start-up');
   }
 
   /** Mirrors the stored files as indexed `file-deployment-*` items (one index per file, p. 245). */

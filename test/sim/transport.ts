@@ -15,6 +15,16 @@ export interface ServerAddress {
   path?: string;
   /** Talk to the service's optional plain-HTTP listener instead of HTTPS (misconfigured phones). */
   plain?: boolean;
+  /** Secure Mode: verify the service against `ca` and present this client certificate (mutual TLS). */
+  tls?: SecureTls;
+}
+
+export interface SecureTls {
+  /** PEM certificates the service's certificate must chain to (the deployed dls-server-ca). */
+  ca: string[];
+  /** Client certificate (PEM, leaf first) and its key; absent: the phone presents none. */
+  cert?: string;
+  key?: string;
 }
 
 export const DEFAULT_SERVICE_PATH = '/DeploymentService/LoginService';
@@ -41,6 +51,7 @@ interface RequestSpec {
   headers: OutgoingHttpHeaders;
   body?: string;
   agent?: http.Agent;
+  tls?: SecureTls;
 }
 
 /** One finished request as `observeRequests` reports it (ms from `request()` to the whole answer). */
@@ -88,8 +99,11 @@ function send(spec: RequestSpec, limits: RequestLimits): Promise<HttpReply> {
     headers: spec.headers,
     localAddress: limits.localAddress,
     signal: limits.signal,
-    // Default Mode: the phone does not check the service's certificate (p. 12).
-    rejectUnauthorized: false,
+    // Default Mode: the phone does not check the service's certificate (p. 12); Secure Mode does.
+    rejectUnauthorized: spec.tls !== undefined,
+    ...(spec.tls
+      ? { ca: spec.tls.ca, ...(spec.tls.cert ? { cert: spec.tls.cert } : {}), ...(spec.tls.key ? { key: spec.tls.key } : {}) }
+      : {}),
     ...(isIPv4(limits.localAddress) ? { family: 4 } : {}),
     ...(spec.agent ? { agent: spec.agent } : {}),
   };
@@ -176,6 +190,7 @@ export class HttpsSession {
   private readonly agent: http.Agent;
   private readonly cookies = new Map<string, string>();
   private readonly url: URL;
+  private readonly tls: SecureTls | undefined;
 
   constructor(
     server: ServerAddress,
@@ -185,6 +200,7 @@ export class HttpsSession {
     const scheme = server.plain ? 'http' : 'https';
     this.url = new URL(`${scheme}://${hostForUrl(server.host)}:${server.port}${server.path ?? DEFAULT_SERVICE_PATH}`);
     this.agent = new (server.plain ? http : https).Agent({ keepAlive: !legacy, maxSockets: 1 });
+    this.tls = server.tls;
   }
 
   /** The Cookie header the next request will carry, if any. */
@@ -198,7 +214,10 @@ export class HttpsSession {
     const cookie = this.cookieHeader;
     if (cookie) headers.Cookie = cookie;
     if (this.legacy) headers.Connection = 'close';
-    const reply = await request({ url: this.url, method: 'POST', headers, body: xml, agent: this.agent }, this.limits);
+    const reply = await request(
+      { url: this.url, method: 'POST', headers, body: xml, agent: this.agent, ...(this.tls ? { tls: this.tls } : {}) },
+      this.limits,
+    );
     this.remember(reply.headers['set-cookie']);
     return reply;
   }

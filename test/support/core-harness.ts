@@ -34,6 +34,7 @@ export async function startTestCore(
     mode: 'browser',
     bindAddresses: ['127.0.0.1'],
     phonePort: 0,
+    securePort: 0,
     filePort: 0,
     reachIntervalMs: 200,
     log: (level, message) => logs.push(`${level}: ${message}`),

@@ -153,7 +153,7 @@ describe('nothing is queued that cannot be built as a valid message', () => {
 });
 
 describe('items Fieldstage cannot follow up', () => {
-  it('refuses goto-secure-mode: the phone would move to a Secure Mode port nobody serves', () => {
+  it('refuses goto-secure-mode in write-items: only the Secure Mode job writes it', () => {
     expect(() => checkJobRequest('write-items', [{ name: 'goto-secure-mode', value: 'nopin' }])).toThrow(/Secure Mode/);
   });
 });

@@ -32,6 +32,7 @@ describe('Settings', () => {
     expect(createNodeSettings(tempDir()).get()).toEqual({
       phonePort: 18443,
       httpPort: 0,
+      securePort: 18444,
       bindAddresses: [],
       legacyTls: false,
       keepAliveTimeoutMs: 10000,

@@ -26,6 +26,8 @@ export interface CoreOptions {
   /** Overrides for tests and the simulator demo; the settings decide otherwise. */
   bindAddresses?: string[];
   phonePort?: number;
+  /** Secure Mode port over the setting (tests: 0 picks a free one). */
+  securePort?: number;
   /** File server port (0 = any free port in tests); the setting decides otherwise. */
   filePort?: number;
   contactMePort?: number;

@@ -30,6 +30,9 @@ import { createPrivateFile, ensurePrivateDir, tightenPrivate } from './private-f
 import { createHandlers, settingsView } from './handlers.js';
 import { ListenerBindError, PhoneListeners, type ListenerConfig } from './phone-listeners.js';
 import { Sweeps } from './sweeps.js';
+import { bootstrapItems } from '../secure-mode/bootstrap.js';
+import { SecureListener } from '../secure-mode/secure-listener.js';
+import { verifyClientCertificate } from '../secure-mode/verify.js';
 import { traceHandlers } from '../traces/handlers.js';
 import { TraceSessions } from '../traces/sessions.js';
 import { TraceDownloads, TRACES_FOLDER } from '../traces/downloads.js';
@@ -150,6 +153,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     files: jobFiles,
     ...(options.busyRetryMs !== undefined ? { busyRetryMs: options.busyRetryMs } : {}),
     ...(options.flowBudgetBytes !== undefined ? { flowBudgetBytes: options.flowBudgetBytes } : {}),
+    verifyClient: (client) =>
+      verifyClientCertificate(client, {
+        caPem: store.certificates.list('local-ca')[0]?.certsPem ?? null,
+        now: now(),
+        lookup: (fingerprint) => store.certificates.byFingerprint(fingerprint),
+      }),
     notify: {
       phoneContacted: (mac, reason) => {
         reacher?.noteCallback(mac);
@@ -163,7 +172,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // The settings the listeners run on: the saved ones, or the defaults after a failed start.
   let effective = initial;
   let fallback: { failed: ListenerStatus } | null = null;
-  const listeners = new PhoneListeners({
+  const phoneHandlers: ConstructorParameters<typeof PhoneListeners>[0] = {
     handle: (req) => service.handle(req),
     poll: (deviceId, peer) => service.poll(deviceId, peer),
     log,
@@ -173,7 +182,24 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       // The store announces the logged exchange after its commit.
       await recordRefusal(store, refusal, mac, now());
     },
-  });
+  };
+  const listeners = new PhoneListeners(phoneHandlers);
+  const secureListener = new SecureListener(phoneHandlers);
+  /** The Secure Mode listener runs once the local CA exists (created by the first bootstrap). */
+  const startSecureListener = async (s: SettingsData): Promise<void> => {
+    const ca = store.certificates.list('local-ca')[0];
+    if (!ca) return;
+    const server = await certificateLibrary.secureServer(reachableAddresses(options.bindAddresses ?? s.bindAddresses));
+    const key = certificateLibrary.privateKeyPem(server);
+    if (!key) throw new Error('the secure port certificate has no key');
+    await secureListener.start({
+      bindAddresses: options.bindAddresses ?? s.bindAddresses,
+      port: options.securePort ?? s.securePort,
+      legacyTls: s.legacyTls,
+      keepAliveTimeoutMs: s.keepAliveTimeoutMs,
+      tls: { key, cert: server.certsPem, ca: ca.certsPem },
+    });
+  };
   const certDir = join(options.dataDir, 'tls');
   const httpPort = (): number => listeners.listening().find((b) => !b.secure)?.port ?? 0;
   const pollItems = (address: string, intervalS: number) => (httpPort() > 0 ? pollSettingsItems(address, httpPort(), intervalS) : null);
@@ -251,6 +277,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     certificateFingerprint: certificate?.fingerprint ?? '',
     listening: listeners.listening().some((b) => b.secure),
     listeners: listeners.status(),
+    securePort: secureListener.port(),
+    localCaFingerprint: store.certificates.list('local-ca')[0]?.fingerprint ?? null,
     listenerFallback: fallback,
     overrides: { phonePort: options.phonePort ?? null, bindAddresses: options.bindAddresses ?? null },
     filePort: fileServer.listening()[0]?.port ?? 0,
@@ -322,6 +350,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
           fallback = null;
         }
         if (fileServerSettingsChanged(current, next)) await startFileServer(next);
+        if (secureListenerSettingsChanged(current, next)) await startSecureListener(next);
         const after = settings.update(patch);
         store.exchanges.setRetention(exchangeRetention(after));
         bus.publish({ type: 'settings.changed', settings: settingsView(after) });
@@ -340,6 +369,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     jobsQueued: wake,
     sealSecret: (plain) => options.secretBox.encrypt(plain).toString('base64'),
+    secureModeItems: async (mac) => {
+      await certificateLibrary.localCa();
+      if (secureListener.port() === 0) await startSecureListener(current);
+      const port = secureListener.port();
+      if (port === 0)
+        throw new SecurePortError(`the Secure Mode port ${options.securePort ?? current.securePort} is not listening (see the log)`);
+      return bootstrapItems(certificateLibrary, mac, port);
+    },
     forget: (macs) => forgetPhones(forgetting, macs),
     certificates: {
       library: certificateLibrary,
@@ -411,6 +448,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       sweeps.cancelAll();
       await downloads.stop();
       await listeners.stop();
+      await secureListener.stop();
       await fileServer.stop();
       publisher.flush();
       store.close();
@@ -467,6 +505,15 @@ function listenerSettingsChanged(a: SettingsData, b: SettingsData): boolean {
     a.keepAliveTimeoutMs !== b.keepAliveTimeoutMs ||
     a.bindAddresses.join(',') !== b.bindAddresses.join(',')
   );
+}
+
+function secureListenerSettingsChanged(a: SettingsData, b: SettingsData): boolean {
+  return a.securePort !== b.securePort || a.legacyTls !== b.legacyTls || a.bindAddresses.join(',') !== b.bindAddresses.join(',');
+}
+
+/** A bootstrap cannot be queued while nothing listens where it would send the phone. */
+class SecurePortError extends Error {
+  readonly statusCode = 409;
 }
 
 function fileServerSettingsChanged(a: SettingsData, b: SettingsData): boolean {

@@ -2,7 +2,7 @@ import { PHONES_PAGE_MAX, type ApiHandlers } from '../../../shared/api.js';
 import type { FileMethod } from './file-handlers.js';
 import type { TraceMethod } from '../traces/handlers.js';
 import type { WpiItem } from '../../../shared/protocol.js';
-import type { AppInfo, SettingsView } from '../../../shared/model.js';
+import type { AppInfo, JobView, SettingsView } from '../../../shared/model.js';
 import { validateItems } from '../../../shared/validation.js';
 import { certificateHandlers, type CertificateHandlerContext } from '../certificates/handlers.js';
 import { deploymentItems, type DeploymentRequest } from '../certificates/deploy.js';
@@ -41,6 +41,8 @@ export interface HandlerContext {
   certificates: CertificateHandlerContext;
   /** Seals a secret setting (base64 of the SecretBox's output). */
   sealSecret: (plain: string) => string;
+  /** The bootstrap items of one phone: issues its client certificate (local CA) and starts the secure listener. */
+  secureModeItems: (mac: string) => Promise<WpiItem[]>;
   log: (level: 'info' | 'warn', message: string) => void;
 }
 
@@ -117,6 +119,7 @@ export function createHandlers(ctx: HandlerContext): Omit<ApiHandlers, FileMetho
     'items.validate': async ({ items }) => ({ issues: validateItems(items) }),
     'phones.certificates': async ({ mac }) => deployedCertificates(store.jobs.listForPhone(phoneOr404(mac).mac)),
     'jobs.create': async ({ macs, kind, items: given, certificateId, slot, slotIndex, itemName, itemFormat, fileId, fileIds }) => {
+      if (kind === 'secure-mode') return { jobs: await secureModeJobs(ctx, macs, given), refused: [] };
       if (kind !== 'certificate' && (certificateId !== undefined || slot !== undefined)) {
         throw new BadRequestError('certificateId and slot belong to kind certificate');
       }
@@ -221,6 +224,24 @@ export function createHandlers(ctx: HandlerContext): Omit<ApiHandlers, FileMetho
     'certificate.regenerate': async () => ({ fingerprint: await ctx.regenerateCertificate() }),
     ...certificateHandlers(ctx.certificates),
   };
+}
+
+/** One bootstrap per phone, each with its own client certificate; all jobs are queued together. */
+async function secureModeJobs(ctx: HandlerContext, macs: readonly string[], given: readonly WpiItem[]): Promise<JobView[]> {
+  if (given.length) throw new BadRequestError('a secure-mode job takes no items: Fieldstage builds them per phone');
+  const targets = [...new Set(macs.map(macOrThrow))];
+  const items: WpiItem[][] = [];
+  // One after another: each issue generates an RSA key.
+  for (const mac of targets) items.push(await ctx.secureModeItems(mac));
+  items.forEach((list) => checkJobRequest('secure-mode', list));
+  const at = ctx.now();
+  const { store } = ctx;
+  const jobs = store.transaction(() =>
+    targets.map((mac, i) => store.jobs.create(store.phones.preStage(mac, at).mac, 'secure-mode', items[i] ?? [], at)),
+  );
+  ctx.log('info', `Secure Mode bootstrap queued for ${targets.length} phone(s); a client certificate was issued to each`);
+  ctx.jobsQueued();
+  return jobs.map(jobView);
 }
 
 /** A certificate job's items are built here from the stored certificate, never taken from the caller. */

@@ -58,6 +58,7 @@ function summaryOf(store: Store, phone: PhoneRecord, tally: readonly JobTally[])
     pendingJobs: tally.filter((t) => !FINAL_JOB_STATES.includes(t.state)).reduce((sum, t) => sum + t.count, 0),
     identityChange: phone.identityHold && { at: phone.identityHold.at, changes: phone.identityHold.changes },
     seen: phone.seen,
+    secureSince: phone.secureSince,
     tracing: new TraceSessions(store).view(store.traces.get(phone.mac)),
   };
 }

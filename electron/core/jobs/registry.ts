@@ -25,6 +25,7 @@ import { JOB_KINDS, type JobKind } from '../../../shared/jobs.js';
 import type { WpiItem } from '../../../shared/protocol.js';
 import type { JobKindModule, RenderContext } from './kind.js';
 import { certificate } from './kinds/certificate.js';
+import { secureMode } from './kinds/secure-mode.js';
 import { factoryReset } from './kinds/factory-reset.js';
 import { fileDeployment } from './kinds/file-deployment.js';
 import { readAll } from './kinds/read-all.js';
@@ -48,6 +49,7 @@ export const JOB_KIND_REGISTRY = {
   'trace-stop': traceStop,
   certificate,
   'trace-download': traceDownload,
+  'secure-mode': secureMode,
 } as const satisfies Record<JobKind, JobKindModule>;
 
 export function jobKind(kind: JobKind): JobKindModule {

@@ -1,5 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { TLSSocket } from 'node:tls';
+import type { PresentedClient } from '../secure-mode/verify.js';
 import type { HttpRefusal } from './refusals.js';
 import { phoneTlsOptions } from './tls-options.js';
 
@@ -12,6 +14,8 @@ export interface PhoneRequest {
   sessionId: string | null;
   secure: boolean;
   path: string;
+  /** Only on the Secure Mode listener (mutual TLS): the client certificate the phone presented. */
+  client?: PresentedClient;
 }
 
 export interface PhoneResponse {
@@ -35,7 +39,8 @@ export interface PhoneServerHandlers {
 }
 
 export interface PhoneServerOptions {
-  tls: { key: string; cert: string; legacy: boolean } | null;
+  /** `clientCa`: the Secure Mode listener, asking every client for a certificate and trusting only this CA. */
+  tls: { key: string; cert: string; legacy: boolean; clientCa?: string } | null;
   handlers: PhoneServerHandlers;
   /** Keep-alive between requests of one flow; the guide asks for 10 (seconds assumed, p. 12). */
   keepAliveTimeoutMs: number;
@@ -127,7 +132,7 @@ export function buildPhoneServer(options: PhoneServerOptions): FastifyInstance {
     },
     http: httpLimits,
     // fastify hands `http` only to a plain HTTP server: the HTTPS server needs the limits here.
-    ...(tls ? { https: { ...phoneTlsOptions(tls.key, tls.cert, tls.legacy), ...httpLimits } } : {}),
+    ...(tls ? { https: { ...phoneTlsOptions(tls.key, tls.cert, tls.legacy), ...mutualTls(tls.clientCa), ...httpLimits } } : {}),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
 
   const { handlers } = options;
@@ -154,6 +159,7 @@ export function buildPhoneServer(options: PhoneServerOptions): FastifyInstance {
       sessionId: sessionIdOf(req.cookies[SESSION_COOKIE]),
       secure: tls !== null,
       path: req.url,
+      ...(tls?.clientCa ? { client: presentedClient(socket as TLSSocket) } : {}),
     });
     if (response.session && 'set' in response.session) {
       reply.setCookie(SESSION_COOKIE, response.session.set, sessionCookieOptions(tls !== null));
@@ -202,6 +208,19 @@ export function buildPhoneServer(options: PhoneServerOptions): FastifyInstance {
     });
   });
   return app;
+}
+
+/**
+ * Secure Mode: the handshake asks for a client certificate and trusts only the local CA, but
+ * completes without one, so the service can refuse with a logged reason instead of a bare reset.
+ */
+function mutualTls(clientCa: string | undefined): { requestCert?: boolean; rejectUnauthorized?: boolean; ca?: string[] } {
+  return clientCa ? { requestCert: true, rejectUnauthorized: false, ca: [clientCa] } : {};
+}
+
+function presentedClient(socket: TLSSocket): PresentedClient {
+  const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : null;
+  return { der: peer && Buffer.isBuffer(peer.raw) && peer.raw.length > 0 ? peer.raw : null };
 }
 
 function refusalOf(req: FastifyRequest, status: number, reason: string): HttpRefusal {

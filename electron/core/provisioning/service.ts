@@ -25,6 +25,8 @@ import { plainAddress } from '../reach/polling.js';
 import { FlowRegistry, type OpenFlow } from './flows.js';
 import type { PhoneRequest, PhoneResponse, PollResponse } from './phone-server.js';
 import { WRITING_JOB_KINDS } from '../../../shared/jobs.js';
+import { macMismatch, type ClientVerdict, type PresentedClient } from '../secure-mode/verify.js';
+import { recordRefusal } from './refusals.js';
 
 /**
  * What happened, for the reacher and the log; published only after the data is committed.
@@ -53,6 +55,8 @@ export interface ServiceDeps {
   busyRetryMs?: number;
   /** Memory all open flows may hold (default FLOW_MEMORY_BUDGET_BYTES); tests use less. */
   flowBudgetBytes?: number;
+  /** Checks a client certificate presented on the Secure Mode listener (secure-mode/verify.ts). */
+  verifyClient?: (client: PresentedClient) => ClientVerdict;
 }
 
 /** Idle time after which an open interaction is dropped and its job re-queued. */
@@ -63,6 +67,10 @@ export const BUSY_RETRY_MS = 60_000;
 const MAX_LOGGED_BODY = 256 * 1024;
 /** What a job carrying secrets says while its phone calls over plain HTTP. */
 export const PLAIN_HTTP_SECRET_REASON = 'waits for an HTTPS contact: it carries secrets, which are never sent over plain HTTP';
+/** What a Secure Mode phone hears on the default port (wpi-protocol.md §3.2: blocked for it). */
+export const DEFAULT_PORT_BLOCKED_REASON = 'phone is in Secure Mode: the default port is blocked for it';
+/** Refusals of the secure-port gate are HTTP 403: the TLS handshake completed, the client is not admitted. */
+export const SECURE_REFUSAL_STATUS = 403;
 
 /**
  * The adapter around the pure engine: finds the flow and the phone's stored context,
@@ -94,11 +102,15 @@ export class ProvisioningService {
       if (!(error instanceof WpiParseError)) throw error;
       parsed = error;
     }
+    const gate = await this.secureGate(req, parsed, started);
+    if (gate === 'refused') return { status: SECURE_REFUSAL_STATUS, body: '' };
     const outbox = new Outbox();
     let response: PhoneResponse;
     try {
       response = await this.deps.store.write(() =>
-        parsed instanceof WpiParseError ? this.unreadable(req, started, parsed, outbox) : this.respond(req, started, parsed, outbox),
+        parsed instanceof WpiParseError
+          ? this.unreadable(req, started, parsed, outbox)
+          : this.respond(req, started, parsed, outbox, gate === 'verified'),
       );
     } catch (error) {
       this.recover(outbox, error);
@@ -108,6 +120,51 @@ export class ProvisioningService {
     return response;
   }
 
+  /**
+   * Secure Mode (wpi-protocol.md §9.13): on the secure listener only a phone certificate of the
+   * local CA bound to the message's MAC is admitted; on the default port a phone in Secure Mode
+   * is refused, unless it comes back from a factory reset (then it is in default mode again).
+   * Every refusal is logged with its reason and put into the exchange log.
+   */
+  private async secureGate(
+    req: PhoneRequest,
+    parsed: PhoneMessage | WpiParseError,
+    at: number,
+  ): Promise<'verified' | 'default' | 'refused'> {
+    const { store, notify } = this.deps;
+    const mac = this.flows.get(req.sessionId, at)?.flow.mac ?? (parsed instanceof WpiParseError ? null : macOf(parsed.items));
+    if (req.client) {
+      const verdict = this.deps.verifyClient?.(req.client) ?? { ok: false, reason: 'Secure Mode is not set up' };
+      const reason = !verdict.ok ? verdict.reason : mac === null ? null : macMismatch(verdict, mac);
+      if (!reason) return 'verified';
+      await this.refuseSecure(req, mac ?? (verdict.ok ? verdict.mac : null), `secure port: ${reason}`, at);
+      return 'refused';
+    }
+    const phone = mac ? store.phones.get(mac) : undefined;
+    if (!mac || !phone || phone.secureSince === null) return 'default';
+    if (store.jobs.awaitedFor(mac).some((j) => j.kind === 'factory-reset')) {
+      store.transaction(() => store.phones.setSecureMode(mac, null));
+      notify.log('info', `${mac}: back from a factory reset, in default mode again`);
+      return 'default';
+    }
+    await this.refuseSecure(req, mac, DEFAULT_PORT_BLOCKED_REASON, at);
+    return 'refused';
+  }
+
+  private async refuseSecure(req: PhoneRequest, mac: string | null, reason: string, at: number): Promise<void> {
+    this.deps.notify.log('warn', `${req.peer}${mac ? ` (${mac})` : ''}: refused, ${reason}`);
+    const refusal = {
+      peer: req.peer,
+      status: SECURE_REFUSAL_STATUS,
+      reason,
+      method: 'POST',
+      path: req.path,
+      headers: null,
+      sessionId: req.sessionId,
+    };
+    await recordRefusal(this.deps.store, refusal, mac, at);
+  }
+
   private unreadable(req: PhoneRequest, started: number, error: WpiParseError, outbox: Outbox): PhoneResponse {
     const nonce = error.nonce ?? this.deps.token();
     const decision = rejectMessage(nonce, null, `unreadable message from ${req.peer}: ${error.message}`);
@@ -115,7 +172,7 @@ export class ProvisioningService {
   }
 
   /** One parsed message, inside the unit: its reads see what earlier units of the group wrote. */
-  private respond(req: PhoneRequest, started: number, message: PhoneMessage, outbox: Outbox): PhoneResponse {
+  private respond(req: PhoneRequest, started: number, message: PhoneMessage, outbox: Outbox, secureChannel: boolean): PhoneResponse {
     const open =
       this.flows.get(req.sessionId, started) ??
       (message.reason === 'reply-to' && !req.sessionId
@@ -132,7 +189,14 @@ export class ProvisioningService {
     if (abandoned?.flow.step) this.requeueRunning(mac, 'the phone started a new interaction before answering');
 
     if (message.reason === 'start-up') this.resendPollSettings(mac, req.localAddress);
-    const context = this.contextFor(mac, message, open?.flow.tried ?? [], { localAddress: plainAddress(req.localAddress) }, req.secure);
+    const context = this.contextFor(
+      mac,
+      message,
+      open?.flow.tried ?? [],
+      { localAddress: plainAddress(req.localAddress) },
+      req.secure,
+      secureChannel,
+    );
     const input = { message, flow: open?.flow ?? null, mac, phone: context, policy: this.deps.policy() };
     let decision = handleMessage(input);
     // The identity is known only once the whole first message is (it may come in fragments):
@@ -149,6 +213,10 @@ export class ProvisioningService {
       reply = buildServiceMessage(decision.reply);
     }
     const response = this.commit(req, started, message, decision, reply, null, mac, outbox);
+    if (secureChannel && this.deps.store.phones.get(mac)?.secureSince === null) {
+      this.deps.store.phones.setSecureMode(mac, started);
+      outbox.add(() => this.deps.notify.log('info', `${mac}: in Secure Mode (mutual TLS on the secure port)`));
+    }
 
     // The open flows change last: a throw above undoes the unit's writes and leaves them as they were.
     outbox.touched.add(mac);
@@ -257,7 +325,14 @@ export class ProvisioningService {
    * reads the store. Items (secrets decrypted) are loaded and rendered only for the jobs it may
    * still start in this interaction, at most as many as it can take steps.
    */
-  private contextFor(mac: string, message: PhoneMessage, tried: readonly string[], render: RenderContext, secure: boolean): PhoneContext {
+  private contextFor(
+    mac: string,
+    message: PhoneMessage,
+    tried: readonly string[],
+    render: RenderContext,
+    secure: boolean,
+    secureChannel: boolean,
+  ): PhoneContext {
     const { store } = this.deps;
     const phone = store.phones.get(mac);
     const adopted = phone ? phone.adoption === 'adopted' : this.deps.adoptionFor(mac) === 'adopted';
@@ -290,7 +365,9 @@ export class ProvisioningService {
           items: renderJobItems(j.kind, store.jobs.itemsForSending(j.id), { ...render, ...(fileUrl ? { fileUrl } : {}) }),
         };
       });
-    const awaited = store.jobs.awaitedFor(mac).map((j) => {
+    // A Secure Mode bootstrap is settled only by a start-up that passed the secure port's gate.
+    const awaitedJobs = store.jobs.awaitedFor(mac).filter((j) => secureChannel || j.kind !== 'secure-mode');
+    const awaited = awaitedJobs.map((j) => {
       const download = files?.downloads(j.id);
       return {
         id: j.id,

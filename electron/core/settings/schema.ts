@@ -27,6 +27,8 @@ export type SettingsData = {
   phonePort: number;
   /** Plain-HTTP phone port for old or misconfigured phones; 0 = off. */
   httpPort: number;
+  /** Secure Mode port (mutual TLS with the local CA); written to phones as `dls-secure-port`. */
+  securePort: number;
   /** Local addresses to listen on; empty = all interfaces. */
   bindAddresses: string[];
   /** Accept TLS 1.0 and old ciphers, which V1/V2 phones need. */
@@ -65,6 +67,7 @@ export type SettingsPatch = {
 const DEFAULTS: SettingsData = {
   phonePort: 18443,
   httpPort: 0,
+  securePort: 18444,
   bindAddresses: [],
   legacyTls: false,
   keepAliveTimeoutMs: 10_000,
@@ -119,6 +122,7 @@ const IP: FieldSchema = {
 export const SETTINGS_SCHEMA = {
   phonePort: integer(1, 65535),
   httpPort: integer(0, 65535),
+  securePort: integer(1, 65535),
   bindAddresses: list(IP, 64),
   legacyTls: { type: 'boolean' },
   keepAliveTimeoutMs: integer(1000, 600_000),

@@ -183,6 +183,10 @@ const MIGRATIONS: readonly string[] = [
     pinned_at   INTEGER NOT NULL
   ) STRICT;
   `,
+  // Secure Mode (issue 9): when the phone's first verified mutual-TLS message arrived; NULL = default mode.
+  `
+  ALTER TABLE phones ADD COLUMN secure_since INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

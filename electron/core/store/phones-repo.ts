@@ -38,6 +38,7 @@ interface PhoneRow {
   server_address: string | null;
   identity_hold: string | null;
   seen: number;
+  secure_since: number | null;
 }
 
 interface UpsertParams {
@@ -69,6 +70,7 @@ export class PhonesRepo {
   readonly #setPolling;
   readonly #delete;
   readonly #setHold;
+  readonly #setSecure;
   readonly #confirm;
   readonly #preStage;
 
@@ -116,6 +118,7 @@ export class PhonesRepo {
     this.#setPolling = db.prepare<[number | null, string]>('UPDATE phones SET poll_interval_s = ? WHERE mac = ?');
     this.#delete = db.prepare<[string]>('DELETE FROM phones WHERE mac = ?');
     this.#setHold = db.prepare<[string | null, string]>('UPDATE phones SET identity_hold = ? WHERE mac = ?');
+    this.#setSecure = db.prepare<[number | null, string]>('UPDATE phones SET secure_since = ? WHERE mac = ?');
     this.#confirm = db.prepare<{ mac: string } & IdentityHold['reported']>(`
       UPDATE phones SET identity_hold = NULL,
         ip             = coalesce(@ip, ip),
@@ -149,6 +152,13 @@ export class PhonesRepo {
       this.#changes.phone(contact.mac);
       return { phone: toRecord(row), created };
     })();
+  }
+
+  /** Secure Mode since `at` (its first verified mutual-TLS message), or back to default mode (null). */
+  setSecureMode(mac: string, at: number | null): boolean {
+    const changed = this.#setSecure.run(at, mac).changes > 0;
+    if (changed) this.#changes.phone(mac);
+    return changed;
   }
 
   /** A record for a MAC never seen, so jobs can wait for it; an existing phone is left as it is. */
@@ -233,5 +243,6 @@ function toRecord(row: PhoneRow): PhoneRecord {
     serverAddress: row.server_address,
     identityHold: row.identity_hold === null ? null : (JSON.parse(row.identity_hold) as IdentityHold),
     seen: row.seen === 1,
+    secureSince: row.secure_since,
   };
 }

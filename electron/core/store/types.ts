@@ -28,6 +28,8 @@ export interface PhoneRecord {
   identityHold: IdentityHold | null;
   /** False for a MAC pre-staged by the technician that has not called in yet. */
   seen: boolean;
+  /** Secure Mode since (epoch ms); null = default mode. */
+  secureSince: number | null;
 }
 
 /** What a contact says about who the phone is; null = not reported. */

@@ -77,6 +77,7 @@ export const de: Record<MessageKey, string> = {
   'tracing.badge.restore-failed': 'Trace-Stufen nicht zurückgesetzt',
   'tracing.badgeHint': 'Erhöhte Trace-Stufen; Fieldstage setzt die ursprünglichen Stufen um {time} selbst zurück.',
   'jobKind.certificate': 'Zertifikatsverteilung',
+  'jobKind.secure-mode': 'Secure-Mode-Umstellung',
 
   'phone.mac': 'MAC',
   'phone.model': 'Modell',
@@ -139,6 +140,23 @@ export const de: Record<MessageKey, string> = {
   'actions.factoryResetTitle': 'Dieses Telefon auf Werkseinstellungen zurücksetzen?',
   'actions.factoryResetMessage':
     'Alle Einstellungen von Telefon {mac} (Rufnummer {number}) werden gelöscht. Das lässt sich nicht rückgängig machen. Zur Bestätigung MAC oder Rufnummer genau eingeben.',
+  'actions.secureMode': 'In den Secure Mode umstellen',
+  'actions.secureModeTitle': 'In den Secure Mode (ohne PIN) umstellen?',
+  'actions.secureModeMessage':
+    'Fieldstage stellt jedem Telefon aus seiner lokalen CA ein an die MAC gebundenes Client-Zertifikat aus und sendet es mit der CA; danach spricht das Telefon mit Fieldstage nur noch über gegenseitiges TLS am sicheren Port, der Standard-Port ist dann für es gesperrt. Nur ein Werksreset bringt ein Telefon in den Standardmodus zurück. Secure Mode mit PIN wird nicht angeboten: Das Format seiner Daten (secure-mode-data) ist nicht dokumentiert.',
+  'phone.secureMode': 'Secure Mode',
+  'phone.secureModeSince':
+    'Im Secure Mode seit {time}: Es spricht mit Fieldstage nur über gegenseitiges TLS am sicheren Port. Ein Werksreset bringt es in den Standardmodus zurück.',
+  'phone.localCaFingerprint': 'Lokale CA (SHA-256): {fingerprint}',
+  'phone.certificatesTitle': 'Von Fieldstage verteilte Zertifikate',
+  'phone.certificatesNone':
+    'Fieldstage hat diesem Telefon kein Zertifikat gesendet. Telefone melden Zertifikate nie beim vollständigen Lesen, daher wird nur gezeigt, was Fieldstage gesendet hat.',
+  'phone.certificateReported': 'Telefon meldet ({item}): {value}',
+  'phone.certificateNotRead': 'Das Telefon hat {item} nicht gemeldet.',
+  'certificates.comparison.matches': 'stimmt mit dem gesendeten Zertifikat überein',
+  'certificates.comparison.not-comparable': 'gemeldet, aber das Format ist nicht vergleichbar',
+  'certificates.comparison.nothing-reported': 'das Telefon hat nichts gemeldet',
+  'certificates.comparison.not-read': 'nicht zurückgelesen',
   'actions.factoryResetTypeLabel': 'MAC oder Rufnummer',
   'actions.quarantinedHint': 'Dieses Telefon ist in Quarantäne: Es wird nichts darauf geschrieben, bis Sie es übernehmen.',
   'actions.contactNow': 'Jetzt anrufen lassen',

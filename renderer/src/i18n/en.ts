@@ -78,6 +78,7 @@ export const en = {
   'tracing.badge.restore-failed': 'trace levels not restored',
   'tracing.badgeHint': 'Raised trace levels; Fieldstage writes the original levels back at {time} by itself.',
   'jobKind.certificate': 'Certificate deployment',
+  'jobKind.secure-mode': 'Secure Mode bootstrap',
 
   'phone.mac': 'MAC',
   'phone.model': 'Model',
@@ -138,6 +139,23 @@ export const en = {
   'actions.factoryResetTitle': 'Factory reset this phone?',
   'actions.factoryResetMessage':
     'All settings of phone {mac} (number {number}) are erased. This cannot be undone. Type the MAC or the number exactly to confirm.',
+  'actions.secureMode': 'Switch to Secure Mode',
+  'actions.secureModeTitle': 'Switch to Secure Mode (without PIN)?',
+  'actions.secureModeMessage':
+    'Fieldstage issues each phone a client certificate bound to its MAC from its local CA and sends it with the CA, then the phone talks to Fieldstage only over mutual TLS on the secure port; the default port is then blocked for it. Only a factory reset returns a phone to default mode. Secure Mode with PIN is not offered: the format of its data (secure-mode-data) is not documented.',
+  'phone.secureMode': 'Secure Mode',
+  'phone.secureModeSince':
+    'In Secure Mode since {time}: it talks to Fieldstage only over mutual TLS on the secure port. A factory reset returns it to default mode.',
+  'phone.localCaFingerprint': 'Local CA (SHA-256): {fingerprint}',
+  'phone.certificatesTitle': 'Certificates deployed by Fieldstage',
+  'phone.certificatesNone':
+    'Fieldstage has deployed no certificate to this phone. Phones never report certificates in a full read, so only what Fieldstage sent is shown.',
+  'phone.certificateReported': 'Phone reports ({item}): {value}',
+  'phone.certificateNotRead': 'The phone did not report {item}.',
+  'certificates.comparison.matches': 'matches the certificate sent',
+  'certificates.comparison.not-comparable': 'reported, but its format cannot be compared',
+  'certificates.comparison.nothing-reported': 'the phone reported nothing',
+  'certificates.comparison.not-read': 'not read back',
   'actions.factoryResetTypeLabel': 'MAC or number',
   'actions.quarantinedHint': 'This phone is quarantined: nothing is written to it until you adopt it.',
   'actions.contactNow': 'Ask to call now',

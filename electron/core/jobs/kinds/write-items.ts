@@ -6,7 +6,7 @@ import { JobRequestError } from '../job-requests.js';
 import type { JobKindModule } from '../kind.js';
 import { asStored, batched, itemRef, nextBatch, refKey } from './common.js';
 
-/** Items whose effect Fieldstage cannot follow up, so writing them would lose the phone. */
+/** Items only their own kind writes: `goto-secure-mode` belongs to the secure-mode job, which follows the phone to the secure port. */
 const UNSERVED_ITEMS: ReadonlySet<string> = new Set(['goto-secure-mode']);
 
 /**
@@ -23,9 +23,8 @@ export const writeItems: JobKindModule = {
   check(items) {
     if (!items.length) throw new JobRequestError('nothing to write');
     const issues = validateItems(items);
-    // Bootstrapping moves the phone to the mutual-TLS port 18444, which Fieldstage does not serve yet.
     for (const item of items.filter((i) => UNSERVED_ITEMS.has(i.name))) {
-      issues.push({ name: item.name, message: 'is not supported: the phone would switch to Secure Mode and stop reaching Fieldstage' });
+      issues.push({ name: item.name, message: 'is only written by the Secure Mode job (it issues the phone its certificate)' });
     }
     if (issues.length) {
       const first = issues[0];

@@ -47,6 +47,16 @@ export const JOB_KIND_UI = {
   'trace-stop': { label: 'jobKind.trace-stop', confirmation: null },
   certificate: { label: 'jobKind.certificate', confirmation: null },
   'trace-download': { label: 'jobKind.trace-download', confirmation: null },
+  'secure-mode': {
+    label: 'jobKind.secure-mode',
+    confirmation: {
+      title: 'actions.secureModeTitle',
+      one: 'actions.secureModeMessage',
+      many: 'actions.secureModeMessage',
+      confirmLabel: 'actions.secureMode',
+      typed: false,
+    },
+  },
 } as const satisfies Record<JobKind, JobKindUi>;
 
 export function jobKindLabel(t: Translate, kind: JobKind): string {
