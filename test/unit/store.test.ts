@@ -103,6 +103,7 @@ describe('phones', () => {
       serverAddress: null,
       identityHold: null,
       seen: true,
+      secureSince: null,
     });
 
     const again = store.phones.upsertContact(

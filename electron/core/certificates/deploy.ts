@@ -80,7 +80,7 @@ function target(request: DeploymentRequest): { name: string; index?: number; for
   const format = request.itemFormat ?? 'pem';
   // A key must never travel in an item the logs would show: only names that are masked and sealed.
   if (format === 'pkcs12' && !isLoggedAsSecret(name)) {
-    throw new JobRequestError(`${name} would show the private key in the logs: name an item ending in -certificate, -cert or -key`);
+    throw new JobRequestError(`${name} would show the private key in the logs: name an item ending in -certificate or -cert`);
   }
   return { name, ...(request.slotIndex === undefined ? {} : { index: request.slotIndex }), format };
 }

@@ -84,11 +84,11 @@ export function isSecretName(name: string): boolean {
 
 /**
  * Names that look like a credential although the catalogue does not list them (newer firmware
- * adds items). Unknown `*-certificate`, `*-cert` and `*-key` items may carry a private key (the
+ * adds items). Unknown `*-certificate` and `*-cert` items may carry a private key (the
  * expert certificate slot). Logs mask them, the store seals them and the UI shows them masked, like
  * catalogue secrets.
  */
-const CREDENTIAL_NAME = /(^|-)(pwd|passwd|password|pin|secret|passphrase|certificate|cert|key)(-unicode)?$/i;
+const CREDENTIAL_NAME = /(^|-)(pwd|passwd|password|pin|secret|passphrase|certificate|cert)(-unicode)?$/i;
 
 /**
  * Whether a value must never appear in clear in a log, the exchange log, the database or the UI;
