@@ -263,6 +263,8 @@ export interface ApiClient {
    * API). Absent in Electron, where files.pick opens the dialog in the main process.
    */
   upload?(file: Blob, name: string): Promise<FileView>;
+  /** Browser mode only: fetches a file the API offers at `url` (a diagnostic bundle) with the token. */
+  download?(url: string): Promise<Blob>;
   /**
    * Subscribes to pushed events; returns the unsubscribe function. `onOpen` is called each time
    * the event stream (re)opens, after which events flow again: whatever happened before may have

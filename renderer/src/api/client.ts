@@ -141,6 +141,13 @@ export function createBrowserClient({ token, fetch: fetchImpl = (...args) => fet
       if (!response.ok) throw new ApiError(response.status, await readErrorBody(response));
       return (await response.json()) as FileView;
     },
+    async download(url) {
+      // Only the API's own paths: the token never goes anywhere else.
+      if (!url.startsWith('/api/')) throw new Error(`refusing to fetch ${url}`);
+      const response = await fetchImpl(url, { headers: headers.Authorization ? { Authorization: headers.Authorization } : {} });
+      if (!response.ok) throw new ApiError(response.status, await readErrorBody(response));
+      return response.blob();
+    },
     onEvent(listener, onOpen) {
       listeners.add(listener);
       // A new subscriber to an open stream has missed what came before it.

@@ -1,5 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { ApiClient } from '../../../shared/api.js';
+import { createDiagnosticsSlice } from './diagnostics.js';
 import { createEditorSlice } from './editor.js';
 import { createExchangesSlice } from './exchanges.js';
 import { createFilesSlice } from './files.js';
@@ -26,6 +27,7 @@ export function createAppStore(api: ApiClient) {
     ...createSettingsSlice(api)(...args),
     ...createSystemSlice(api)(...args),
     ...createUiSlice(api)(...args),
+    ...createDiagnosticsSlice(api)(...args),
     ...createLiveSlice(api)(...args),
   }));
 }

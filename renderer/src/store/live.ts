@@ -55,6 +55,9 @@ export const createLiveSlice: SliceCreator<LiveSlice> = (api) => (_set, get) => 
       case 'file.download':
         state.recordDownload(event.download);
         return;
+      case 'trace.download':
+        state.recordTraceProgress(event.progress);
+        return;
     }
   },
 

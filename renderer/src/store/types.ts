@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { ApiClient } from '../../../shared/api.js';
+import type { DiagnosticsSlice } from './diagnostics.js';
 import type { EditorSlice } from './editor.js';
 import type { ExchangesSlice } from './exchanges.js';
 import type { FilesSlice } from './files.js';
@@ -20,6 +21,7 @@ export type AppState = PhonesSlice &
   SettingsSlice &
   SystemSlice &
   UiSlice &
+  DiagnosticsSlice &
   LiveSlice;
 
 /** Slices see the whole state (cross-slice actions use `get()`) and the API they were built with. */

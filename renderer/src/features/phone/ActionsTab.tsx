@@ -6,6 +6,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { useAsyncAction } from '../../hooks/useAsyncAction.js';
 import { useT } from '../../i18n/index.js';
 import { useAppStore } from '../../store/context.js';
+import { DiagnosticsActions } from '../diagnostics/DiagnosticsActions.js';
 import { JOB_KIND_UI, jobKindLabel, mayQueueFor } from '../jobs/kinds.js';
 
 type Dialog = 'restart' | 'factory-reset' | 'forget' | null;
@@ -65,6 +66,7 @@ export function ActionsTab({ phone }: { phone: PhoneSummary }) {
           {t('actions.quarantinedHint')}
         </Text>
       )}
+      <DiagnosticsActions macs={[phone.mac]} />
       <ActionRow title={t('actions.refresh')} description={t('actions.refreshDescription')}>
         <Button variant="default" onClick={() => void refresh.run()} loading={refresh.busy} data-testid="action-refresh">
           {t('actions.refresh')}

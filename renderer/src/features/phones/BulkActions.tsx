@@ -1,9 +1,10 @@
-import { Button, Group, Text } from '@mantine/core';
+import { Button, Group, Modal, Text } from '@mantine/core';
 import { useState } from 'react';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { useAsyncAction } from '../../hooks/useAsyncAction.js';
 import { useT } from '../../i18n/index.js';
 import { useAppStore } from '../../store/context.js';
+import { DiagnosticsActions } from '../diagnostics/DiagnosticsActions.js';
 import { DeployDialog, type DeployMode } from '../files/DeployDialog.js';
 import { JOB_KIND_UI } from '../jobs/kinds.js';
 
@@ -17,6 +18,7 @@ export function BulkActions({ macs, onDone }: { macs: string[]; onDone(): void }
   const [confirmRestart, setConfirmRestart] = useState(false);
   const [confirmForget, setConfirmForget] = useState(false);
   const [deploying, setDeploying] = useState<DeployMode | null>(null);
+  const [diagnosing, setDiagnosing] = useState(false);
 
   const adopt = useAsyncAction(async () => {
     const adopted = await adoptPhones(macs);
@@ -93,6 +95,12 @@ export function BulkActions({ macs, onDone }: { macs: string[]; onDone(): void }
         {t('deploy.firmwareAction')}
       </Button>
       <DeployDialog opened={deploying !== null} mode={deploying ?? 'file'} macs={macs} onClose={() => setDeploying(null)} />
+      <Button size="xs" variant="default" disabled={none} onClick={() => setDiagnosing(true)} data-testid="diagnostics-selected">
+        {t('diag.title')}
+      </Button>
+      <Modal opened={diagnosing} onClose={() => setDiagnosing(false)} title={t('diag.title')} size="lg">
+        <DiagnosticsActions macs={macs} />
+      </Modal>
       <Button size="xs" variant="default" color="red" disabled={none} onClick={() => setConfirmForget(true)} data-testid="forget-selected">
         {t('actions.forget')}
       </Button>

@@ -5,6 +5,7 @@ import { useAppStore } from '../../store/context.js';
 import { AppearanceCard } from './AppearanceCard.js';
 import { CertificateCard } from './CertificateCard.js';
 import { ConnectionSettingsForm } from './ConnectionSettingsForm.js';
+import { WbmSettingsCard } from './WbmSettingsCard.js';
 
 export function SettingsScreen() {
   const t = useT();
@@ -30,6 +31,7 @@ export function SettingsScreen() {
       ) : (
         <Loader size="sm" />
       )}
+      {settings && <WbmSettingsCard key={JSON.stringify(settings.wbm)} settings={settings} />}
       <CertificateCard />
     </Stack>
   );

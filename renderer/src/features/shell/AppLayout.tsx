@@ -10,6 +10,7 @@ import { PhonesScreen } from '../phones/PhonesScreen.js';
 import { SettingsScreen } from '../settings/SettingsScreen.js';
 import { NavBar } from './NavBar.js';
 import { StatusBar } from './StatusBar.js';
+import { TracingCloseReminder } from './TracingCloseReminder.js';
 
 function CurrentScreen() {
   const screen = useAppStore((state) => state.screen);
@@ -45,6 +46,7 @@ export function AppLayout() {
         <StatusBar />
       </AppShell.Footer>
       <Notices />
+      <TracingCloseReminder />
     </AppShell>
   );
 }

@@ -1,0 +1,61 @@
+import type { DiagnosticBundleView } from '../../../shared/api.js';
+import type { TracePreset, TraceDownloadProgress } from '../../../shared/traces.js';
+import type { SliceCreator } from './types.js';
+
+export interface DiagnosticsSlice {
+  /** By job id: where each trace download stands (from `trace.download` events). */
+  traceProgress: Record<string, TraceDownloadProgress>;
+  recordTraceProgress(progress: TraceDownloadProgress): void;
+  /** Returns whether SIP message tracing needs a restart of the phones. */
+  startTracing(macs: string[], preset: TracePreset, minutes: number): Promise<{ jobs: number; needsReboot: boolean }>;
+  stopTracing(macs: string[]): Promise<{ jobs: number; notTracing: number }>;
+  /** Returns the ids of the download jobs. */
+  downloadTraces(macs: string[]): Promise<string[]>;
+  /** Builds the bundle; browser mode saves it through a download link, Electron through its dialog. */
+  makeBundle(macs: string[]): Promise<DiagnosticBundleView>;
+}
+
+export const createDiagnosticsSlice: SliceCreator<DiagnosticsSlice> = (api) => (set, get) => ({
+  traceProgress: {},
+
+  recordTraceProgress(progress) {
+    set((state) => ({ traceProgress: { ...state.traceProgress, [progress.jobId]: progress } }));
+  },
+
+  async startTracing(macs, preset, minutes) {
+    const { jobs, needsReboot } = await api.call('traces.start', { macs, preset, minutes });
+    for (const job of jobs) get().upsertJob(job);
+    return { jobs: jobs.length, needsReboot };
+  },
+
+  async stopTracing(macs) {
+    const { jobs, notTracing } = await api.call('traces.stop', { macs });
+    for (const job of jobs) get().upsertJob(job);
+    return { jobs: jobs.length, notTracing: notTracing.length };
+  },
+
+  async downloadTraces(macs) {
+    const { jobs } = await api.call('traces.download', { macs });
+    for (const job of jobs) get().upsertJob(job);
+    return jobs.map((job) => job.id);
+  },
+
+  async makeBundle(macs) {
+    const bundle = await api.call('diagnostics.bundle', { macs });
+    if (bundle.url && api.download) saveBlob(await api.download(bundle.url), bundle.name);
+    return bundle;
+  },
+});
+
+/** Hands a fetched file to the browser's own download. */
+function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.rel = 'noopener';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
