@@ -1,3 +1,4 @@
+import type { ProfileView, RolloutPreview, RolloutStatus } from './rollout.js';
 import { z } from 'zod';
 import { CERTIFICATE_SLOTS, type CertificateView, type DeployedCertificateView } from './certificates.js';
 import { JOB_KINDS, JOB_STATES } from './jobs.js';
@@ -28,6 +29,20 @@ const mac = z.string().min(1).max(32);
 /** Phones per `phones.list` page; the renderer pages with `afterMac` until a page comes back short. */
 export const PHONES_PAGE_MAX = 2000;
 const item = z.object({ name: z.string().min(1).max(128), index: z.number().int().min(0).optional(), value: z.string().max(65536) });
+
+const rolloutInput = z
+  .object({
+    csv: z.string().max(4_000_000).optional(),
+    csvBase64: z.string().max(7_000_000).optional(),
+    profileId: z.string().min(1).max(64).optional(),
+    mapping: z.record(z.string().max(200), z.string().max(64)).optional(),
+  })
+  .refine((r) => (r.csv === undefined) !== (r.csvBase64 === undefined), { message: 'give csv or csvBase64' });
+const reportInput = z.object({
+  site: z.string().max(200).default(''),
+  technician: z.string().max(200).default(''),
+  language: z.enum(['en', 'de']).default('en'),
+});
 
 export const API_REQUESTS = {
   'app.info': z.object({}),
@@ -172,6 +187,34 @@ export const API_REQUESTS = {
     from: z.number().int().min(0).optional(),
     to: z.number().int().min(0).optional(),
   }),
+  // Site roll-out (issue 11).
+  'profiles.list': z.object({}),
+  /** Item values may use `{{extension}}`, `{{display_name}}`, `{{sip_user}}`, `{{sip_password}}`, any list column, `{{mac}}`, `{{model}}`. */
+  'profiles.save': z.object({
+    id: z.string().min(1).max(64).optional(),
+    name: z.string().min(1).max(100),
+    model: z.string().max(64).nullable().optional(),
+    items: z.array(item).max(2000),
+  }),
+  'profiles.remove': z.object({ id: z.string().min(1).max(64) }),
+  /** `preview`: what would change per phone, nothing queued; otherwise one write job per phone. */
+  'profiles.apply': z.object({
+    profileId: z.string().min(1).max(64),
+    macs: z.array(mac).min(1).max(10000),
+    preview: z.boolean().default(true),
+  }),
+  /** An extension list (CSV as text, or its bytes as base64 for Windows-1252 files): the preview, nothing changed. */
+  'rollout.import': rolloutInput,
+  /** Applies a list without problems (else 400 and nothing changes): pre-stages MACs, queues their jobs. */
+  'rollout.confirm': rolloutInput,
+  'rollout.status': z.object({}),
+  /** Gives a row to a phone by hand (reversible with rollout.unassign until its provisioning ran). */
+  'rollout.assign': z.object({ rowId: z.string().min(1).max(64), mac }),
+  'rollout.unassign': z.object({ rowId: z.string().min(1).max(64) }),
+  /** Bench mode: the next unknown phone that calls takes the next row without a MAC. */
+  'rollout.benchMode': z.object({ on: z.boolean() }),
+  'report.csv': reportInput,
+  'report.html': reportInput,
 } as const;
 
 export type ApiMethod = keyof typeof API_REQUESTS;
@@ -229,6 +272,18 @@ export interface ApiResponses {
   /** false: no certificate was pinned for the phone. */
   'traces.trustCertificate': { forgotten: boolean };
   'diagnostics.bundle': DiagnosticBundleView;
+  'profiles.list': ProfileView[];
+  'profiles.save': ProfileView;
+  'profiles.remove': { removed: boolean };
+  'profiles.apply': { phones: ProfileApplyView[]; jobs: JobView[] };
+  'rollout.import': RolloutPreview;
+  'rollout.confirm': RolloutStatus;
+  'rollout.status': RolloutStatus;
+  'rollout.assign': RolloutStatus;
+  'rollout.unassign': RolloutStatus;
+  'rollout.benchMode': RolloutStatus;
+  'report.csv': { csv: string };
+  'report.html': { html: string };
 }
 
 /** A built diagnostic bundle: saved (Electron) or waiting at `url` (browser mode). */
@@ -242,6 +297,13 @@ export interface DiagnosticBundleView {
   savedTo: string | null;
   /** Electron: the save dialog was closed without saving. */
   cancelled: boolean;
+}
+
+/** One phone of `profiles.apply`: what would change, or why it gets nothing. */
+export interface ProfileApplyView {
+  mac: string;
+  changes: { name: string; index?: number; from: string | null; to: string }[];
+  problems: string[];
 }
 
 /** A file the library did not take, and the rule it broke. */

@@ -1,3 +1,4 @@
+import type { Rollout } from '../rollout/rollout.js';
 import type Conf from 'conf';
 import type { ApiHandlers } from '../../../shared/api.js';
 import type { AppEvent } from '../../../shared/events.js';
@@ -60,6 +61,8 @@ export interface Core {
   service: ProvisioningService;
   /** The file library, for the browser-mode upload route and for tests. */
   files: FileLibrary;
+  /** The site roll-out, for tests that watch it without the API's promises. */
+  rollout: Rollout;
   /** Imports an uploaded body (browser mode): the bytes stream to disk, never through the JSON API. */
   upload(body: AsyncIterable<Buffer>, name: string, kind: string | undefined): Promise<FileView>;
   info(): AppInfo;

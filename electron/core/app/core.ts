@@ -12,6 +12,9 @@ import { createCertificate, loadOrCreateCertificate, type ServerCertificate } fr
 import { FileRefusal } from '../files/checks.js';
 import { FileServer } from '../files/file-server.js';
 import { createJobFiles } from '../files/job-files.js';
+import { rolloutHandlers } from '../rollout/handlers.js';
+import { Rollout } from '../rollout/rollout.js';
+import { deployedCertificates } from '../certificates/deployed.js';
 import { FileLibrary } from '../files/library.js';
 import { recordRefusal } from '../provisioning/refusals.js';
 import { ProvisioningService } from '../provisioning/service.js';
@@ -143,6 +146,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   };
 
   let reacher: Reacher | null = null;
+  const rollout = new Rollout({ store, now, jobsQueued: () => wake(), log });
   const service = new ProvisioningService({
     store,
     now,
@@ -163,6 +167,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       phoneContacted: (mac, reason) => {
         reacher?.noteCallback(mac);
         if (reason === 'start-up') reacher?.noteStartUp(mac);
+        rollout.noteContact(mac);
       },
       log,
     },
@@ -401,15 +406,30 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     kept: keptBundles,
     ...(options.saveBundle ? { saveBundle: options.saveBundle } : {}),
   });
+  const rolloutApi = rolloutHandlers({
+    rollout,
+    store,
+    now,
+    jobsQueued: wake,
+    jobView,
+    reportFacts: (mac) => ({
+      e164: store.phones.get(mac)?.e164 ?? null,
+      certificates: deployedCertificates(store.jobs.listForPhone(mac)).map(
+        (c) => `${c.item}${c.index === undefined ? '' : `[${c.index}]`}: ${c.subject}`,
+      ),
+      tracingOn: traceSessions.view(store.traces.get(mac)) !== null,
+    }),
+  });
   // A running trace download is cancelled by aborting it; every other job as before.
   const cancelJob: (typeof handlers)['jobs.cancel'] = async (req) =>
     downloads.cancel(req.id) ? { cancelled: true } : handlers['jobs.cancel'](req);
 
   let timer: NodeJS.Timeout | null = null;
   return {
-    handlers: committedFirst(store, { ...handlers, 'jobs.cancel': cancelJob, ...fileHandlers, ...tracing, ...diagnostics }),
+    handlers: committedFirst(store, { ...handlers, 'jobs.cancel': cancelJob, ...fileHandlers, ...tracing, ...diagnostics, ...rolloutApi }),
     bundle: (id) => keptBundles.get(id),
     files: library,
+    rollout,
     async upload(body, name, kind) {
       if (kind !== undefined && !(FILE_KINDS as readonly string[]).includes(kind)) {
         throw new FileRefusal('kind', `kind must be one of ${FILE_KINDS.join(', ')}`);

@@ -1,5 +1,6 @@
 import { PHONES_PAGE_MAX, type ApiHandlers } from '../../../shared/api.js';
 import type { FileMethod } from './file-handlers.js';
+import type { RolloutMethod } from '../rollout/handlers.js';
 import type { TraceMethod } from '../traces/handlers.js';
 import type { WpiItem } from '../../../shared/protocol.js';
 import type { AppInfo, JobView, SettingsView } from '../../../shared/model.js';
@@ -60,7 +61,7 @@ class BadRequestError extends Error {
   }
 }
 
-export function createHandlers(ctx: HandlerContext): Omit<ApiHandlers, FileMethod | TraceMethod | 'diagnostics.bundle'> {
+export function createHandlers(ctx: HandlerContext): Omit<ApiHandlers, FileMethod | TraceMethod | RolloutMethod | 'diagnostics.bundle'> {
   const { store } = ctx;
   const phoneOr404 = (raw: string) => {
     const mac = macOrThrow(raw);

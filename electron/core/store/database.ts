@@ -187,6 +187,32 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE phones ADD COLUMN secure_since INTEGER;
   `,
+  // Roll-out (issue 11): the extension list (values sealed), its settings, the profiles.
+  `
+  CREATE TABLE rollout_rows (
+    id            TEXT PRIMARY KEY,
+    line          INTEGER NOT NULL,
+    mac           TEXT UNIQUE,
+    extension     TEXT NOT NULL,
+    display_name  TEXT NOT NULL,
+    values_sealed BLOB NOT NULL,
+    job_id        TEXT,
+    assigned_by   TEXT,
+    updated_at    INTEGER NOT NULL
+  ) STRICT;
+  CREATE TABLE rollout_meta (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    profile_id TEXT,
+    bench_since INTEGER
+  ) STRICT;
+  CREATE TABLE profiles (
+    id           TEXT PRIMARY KEY,
+    name         TEXT NOT NULL UNIQUE,
+    model        TEXT,
+    items_sealed BLOB NOT NULL,
+    updated_at   INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

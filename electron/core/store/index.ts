@@ -3,6 +3,7 @@ import { CertificatesRepo } from './certificates-repo.js';
 import { ChangeTracker, type ChangeListener } from './changes.js';
 import { ExchangesRepo, type ExchangesRepoOptions } from './exchanges-repo.js';
 import { FilesRepo } from './files-repo.js';
+import { RolloutRepo } from './rollout-repo.js';
 import { GroupCommit } from './group-commit.js';
 import { InventoryRepo } from './inventory-repo.js';
 import { JobsRepo } from './jobs-repo.js';
@@ -37,6 +38,7 @@ export {
 export { createKeyFileSecretBox, isLoggedAsSecret, isSecretName, redactItems, redactXml, type SecretBox } from './secrets.js';
 export { TracesRepo, type TraceRecord } from './traces-repo.js';
 export { WbmPinsRepo } from './wbm-pins-repo.js';
+export { RolloutRepo, type RolloutRowRecord } from './rollout-repo.js';
 export type * from './types.js';
 
 export interface StoreOptions {
@@ -56,6 +58,7 @@ export class Store {
   readonly files: FilesRepo;
   readonly traces: TracesRepo;
   readonly wbmPins: WbmPinsRepo;
+  readonly rollout: RolloutRepo;
   readonly #db: Db;
   readonly #group: GroupCommit;
   readonly #changes: ChangeTracker;
@@ -79,6 +82,7 @@ export class Store {
     this.files = new FilesRepo(db);
     this.traces = new TracesRepo(db, this.#changes);
     this.wbmPins = new WbmPinsRepo(db);
+    this.rollout = new RolloutRepo(db, options.secrets);
     // The COMMIT waits for the rest of the event-loop turn: requests read in the same turn join.
     this.#group = new GroupCommit(db, () => setImmediate(() => this.flush()), this.#changes);
   }

@@ -1,0 +1,104 @@
+import type { ApiHandlers, ProfileApplyView } from '../../../shared/api.js';
+import type { JobView } from '../../../shared/model.js';
+import { SECRET_MASK } from '../../../shared/catalogue.js';
+import { itemKey } from '../../../shared/protocol.js';
+import { normalizeMac } from '../discovery/fingerprint.js';
+import { isLoggedAsSecret, type JobRecord, type Store } from '../store/index.js';
+import { rowItems } from './plan.js';
+import { reportCsv, reportHtml, type ReportFacts } from './report.js';
+import { RolloutRefusal, type ImportInput, type Rollout } from './rollout.js';
+
+export type RolloutMethod =
+  | 'profiles.list'
+  | 'profiles.save'
+  | 'profiles.remove'
+  | 'profiles.apply'
+  | 'rollout.import'
+  | 'rollout.confirm'
+  | 'rollout.status'
+  | 'rollout.assign'
+  | 'rollout.unassign'
+  | 'rollout.benchMode'
+  | 'report.csv'
+  | 'report.html';
+
+export interface RolloutHandlerContext {
+  rollout: Rollout;
+  store: Store;
+  now: () => number;
+  jobsQueued: () => void;
+  jobView: (job: JobRecord) => JobView;
+  /** What the report shows of a phone from the certificate and tracing features. */
+  reportFacts: (mac: string) => ReportFacts;
+}
+
+export function rolloutHandlers(ctx: RolloutHandlerContext): Pick<ApiHandlers, RolloutMethod> {
+  const { rollout, store } = ctx;
+  const input = (req: {
+    csv?: string | undefined;
+    csvBase64?: string | undefined;
+    profileId?: string | undefined;
+    mapping?: Record<string, string> | undefined;
+  }): ImportInput => ({
+    csv: req.csvBase64 !== undefined ? Buffer.from(req.csvBase64, 'base64') : (req.csv ?? ''),
+    profileId: req.profileId,
+    mapping: req.mapping,
+  });
+  const report = (req: { site: string; technician: string; language: 'en' | 'de' }) => ({
+    status: rollout.status(),
+    facts: ctx.reportFacts,
+    site: req.site,
+    technician: req.technician,
+    at: ctx.now(),
+    language: req.language,
+  });
+  return {
+    'profiles.list': async () => rollout.profiles(),
+    'profiles.save': async (req) => rollout.saveProfile(req),
+    'profiles.remove': async ({ id }) => ({ removed: rollout.removeProfile(id) }),
+    'profiles.apply': async ({ profileId, macs, preview }) => {
+      const profile = rollout.profiles().find((p) => p.id === profileId);
+      if (!profile) throw new RolloutRefusal(`no profile ${profileId}`, 404);
+      const phones: ProfileApplyView[] = [];
+      const queue: { mac: string; items: ReturnType<typeof rowItems>['items'] }[] = [];
+      for (const raw of macs) {
+        const mac = normalizeMac(raw);
+        const phone = store.phones.get(mac);
+        if (!phone) throw new RolloutRefusal(`no phone with MAC ${mac}`, 404);
+        const values = store.rollout.byMac(mac)?.values ?? {};
+        const planned = rowItems(values, profile, { mac, model: phone.model });
+        const problems = planned.problems.map((p) => p.message);
+        if (profile.model && phone.model && profile.model !== phone.model)
+          problems.push(`the profile is for ${profile.model}, the phone is ${phone.model}`);
+        const current = new Map(store.inventory.list(mac).map((i) => [itemKey(i), i.value]));
+        const changes = planned.items
+          .filter((i) => current.get(itemKey(i)) !== i.value)
+          .map((i) => ({
+            name: i.name,
+            ...(i.index === undefined ? {} : { index: i.index }),
+            from: current.get(itemKey(i)) ?? null,
+            to: i.value,
+          }));
+        const shown = changes.map((c) =>
+          isLoggedAsSecret(c.name) ? { ...c, from: c.from === null ? null : SECRET_MASK, to: SECRET_MASK } : c,
+        );
+        phones.push({ mac, changes: shown, problems });
+        if (!problems.length && changes.length)
+          queue.push({ mac, items: planned.items.filter((i) => current.get(itemKey(i)) !== i.value) });
+      }
+      if (preview) return { phones, jobs: [] };
+      const at = ctx.now();
+      const jobs = store.transaction(() => queue.map(({ mac, items }) => store.jobs.create(mac, 'write-items', items, at)));
+      ctx.jobsQueued();
+      return { phones, jobs: jobs.map(ctx.jobView) };
+    },
+    'rollout.import': async (req) => rollout.preview(input(req)),
+    'rollout.confirm': async (req) => rollout.confirm(input(req)),
+    'rollout.status': async () => rollout.status(),
+    'rollout.assign': async ({ rowId, mac }) => rollout.assign(rowId, normalizeMac(mac)),
+    'rollout.unassign': async ({ rowId }) => rollout.unassign(rowId),
+    'rollout.benchMode': async ({ on }) => rollout.setBenchMode(on),
+    'report.csv': async (req) => ({ csv: reportCsv(report(req)) }),
+    'report.html': async (req) => ({ html: reportHtml(report(req)) }),
+  };
+}
