@@ -42,6 +42,8 @@ export interface RolloutRowView {
   /** Plain words for `attention` (refused items, failed job) and for waiting states. */
   reason: string | null;
   jobId: string | null;
+  /** How the row got its phone: with the list, in bench mode, or by the technician. */
+  assignedBy: 'list' | 'bench' | 'technician' | null;
   model: string | null;
   softwareVersion: string | null;
   ip: string | null;

@@ -243,6 +243,7 @@ export class Rollout {
       state,
       reason,
       jobId: row.jobId,
+      assignedBy: row.assignedBy,
       model: phone?.model ?? null,
       softwareVersion: phone?.softwareVersion ?? null,
       ip: phone?.ip ?? null,

@@ -7,6 +7,7 @@ import { createFilesSlice } from './files.js';
 import { createJobsSlice } from './jobs.js';
 import { createLiveSlice } from './live.js';
 import { createPhonesSlice } from './phones.js';
+import { createRolloutSlice } from './rollout.js';
 import { createSettingsSlice } from './settings.js';
 import { createSweepSlice } from './sweep.js';
 import { createSystemSlice } from './system.js';
@@ -28,6 +29,7 @@ export function createAppStore(api: ApiClient) {
     ...createSystemSlice(api)(...args),
     ...createUiSlice(api)(...args),
     ...createDiagnosticsSlice(api)(...args),
+    ...createRolloutSlice(api)(...args),
     ...createLiveSlice(api)(...args),
   }));
 }

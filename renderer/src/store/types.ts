@@ -7,6 +7,7 @@ import type { FilesSlice } from './files.js';
 import type { JobsSlice } from './jobs.js';
 import type { LiveSlice } from './live.js';
 import type { PhonesSlice } from './phones.js';
+import type { RolloutSlice } from './rollout.js';
 import type { SettingsSlice } from './settings.js';
 import type { SweepSlice } from './sweep.js';
 import type { SystemSlice } from './system.js';
@@ -22,6 +23,7 @@ export type AppState = PhonesSlice &
   SystemSlice &
   UiSlice &
   DiagnosticsSlice &
+  RolloutSlice &
   LiveSlice;
 
 /** Slices see the whole state (cross-slice actions use `get()`) and the API they were built with. */

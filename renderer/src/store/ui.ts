@@ -2,7 +2,7 @@ import type { SettingsView } from '../../../shared/model.js';
 import type { Language, MessageKey, MessageParams } from '../i18n/index.js';
 import type { SliceCreator } from './types.js';
 
-export type Screen = 'phones' | 'phone' | 'discovery' | 'jobs' | 'files' | 'settings' | 'certificates';
+export type Screen = 'phones' | 'phone' | 'discovery' | 'rollout' | 'jobs' | 'files' | 'settings' | 'certificates';
 export type Theme = SettingsView['theme'];
 
 export interface Notice {

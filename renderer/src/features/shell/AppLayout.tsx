@@ -7,6 +7,7 @@ import { FilesScreen } from '../files/FilesScreen.js';
 import { JobsScreen } from '../jobs/JobsScreen.js';
 import { PhoneScreen } from '../phone/PhoneScreen.js';
 import { PhonesScreen } from '../phones/PhonesScreen.js';
+import { RolloutScreen } from '../rollout/RolloutScreen.js';
 import { SettingsScreen } from '../settings/SettingsScreen.js';
 import { NavBar } from './NavBar.js';
 import { StatusBar } from './StatusBar.js';
@@ -30,6 +31,8 @@ function CurrentScreen() {
       return <SettingsScreen />;
     case 'certificates':
       return <CertificatesScreen />;
+    case 'rollout':
+      return <RolloutScreen />;
   }
 }
 

@@ -14,9 +14,10 @@ const ITEMS: { screen: NavScreen; label: MessageKey; hotkey: string }[] = [
   { screen: 'settings', label: 'nav.settings', hotkey: '4' },
   { screen: 'certificates', label: 'nav.certificates', hotkey: '5' },
   { screen: 'files', label: 'nav.files', hotkey: '6' },
+  { screen: 'rollout', label: 'nav.rollout', hotkey: '7' },
 ];
 
-/** Left navigation; Ctrl/⌘+1…6 switch screens without the mouse. */
+/** Left navigation; Ctrl/⌘+1…7 switch screens without the mouse. */
 export function NavBar() {
   const t = useT();
   const screen = useAppStore((state) => state.screen);

@@ -1,0 +1,65 @@
+import type { ApiReq } from '../../../shared/api.js';
+import type { RolloutPreview, RolloutStatus } from '../../../shared/rollout.js';
+import type { SliceCreator } from './types.js';
+
+/** An extension list as the technician gave it: its bytes (base64, any encoding) and the profile to apply. */
+export interface RolloutInput {
+  csvBase64: string;
+  profileId?: string;
+}
+
+export interface RolloutSlice {
+  rollout: RolloutStatus | null;
+  rolloutPreview: RolloutPreview | null;
+  /** The list the preview was made of: what `confirmRollout` applies. */
+  rolloutInput: RolloutInput | null;
+  loadRollout(): Promise<void>;
+  previewRollout(input: RolloutInput): Promise<RolloutPreview>;
+  confirmRollout(input: RolloutInput): Promise<void>;
+  discardRolloutPreview(): void;
+  setBenchMode(on: boolean): Promise<void>;
+  assignRow(rowId: string, mac: string): Promise<void>;
+  unassignRow(rowId: string): Promise<void>;
+  handOverReport(format: 'csv' | 'html', request: ApiReq<'report.csv'>): Promise<string>;
+}
+
+export const createRolloutSlice: SliceCreator<RolloutSlice> = (api) => (set) => ({
+  rollout: null,
+  rolloutPreview: null,
+  rolloutInput: null,
+
+  async loadRollout() {
+    set({ rollout: await api.call('rollout.status', {}) });
+  },
+
+  async previewRollout(input) {
+    const preview = await api.call('rollout.import', input);
+    set({ rolloutPreview: preview, rolloutInput: input });
+    return preview;
+  },
+
+  async confirmRollout(input) {
+    set({ rollout: await api.call('rollout.confirm', input), rolloutPreview: null, rolloutInput: null });
+  },
+
+  discardRolloutPreview() {
+    set({ rolloutPreview: null, rolloutInput: null });
+  },
+
+  async setBenchMode(on) {
+    set({ rollout: await api.call('rollout.benchMode', { on }) });
+  },
+
+  async assignRow(rowId, mac) {
+    set({ rollout: await api.call('rollout.assign', { rowId, mac }) });
+  },
+
+  async unassignRow(rowId) {
+    set({ rollout: await api.call('rollout.unassign', { rowId }) });
+  },
+
+  async handOverReport(format, request) {
+    if (format === 'csv') return (await api.call('report.csv', request)).csv;
+    return (await api.call('report.html', request)).html;
+  },
+});
