@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — provisioning, codec, sweep and renderer benchmarks (see bench/README.md).
  *
- * Options: --phones N (default 1000)   --only codec,burst,paced,sweep,ui,files   --paced 10,50
+ * Options: --phones N (default 1000)   --only codec,burst,paced,sweep,ui,files,rollout   --paced 10,50
  * --file-phones N (default 100)   --file-mb N (default 60): the file-server case
  * --repeat N (runs per provisioning configuration, fastest reported; default 2)   --no-service
  * --profile (CPU-profile the last core burst run and print where its time goes)
@@ -28,7 +28,7 @@ function option(name: string): string | undefined {
   return i >= 0 ? (process.argv[i + 1] ?? '') : undefined;
 }
 const PHONES = Number(option('phones') ?? 1000);
-const ONLY = new Set((option('only') ?? 'codec,burst,paced,sweep,ui,files').split(',').filter(Boolean));
+const ONLY = new Set((option('only') ?? 'codec,burst,paced,sweep,ui,files,rollout').split(',').filter(Boolean));
 // `codec` includes the socket-less service run (service-process.ts) unless --no-service is given.
 const SERVICE = ONLY.has('codec') && !process.argv.includes('--no-service');
 const PROFILE = process.argv.includes('--profile');
@@ -54,7 +54,10 @@ const TARGET = {
   /** Fieldstage's file server against a plain node:https static server, same run. */
   fileThroughputRatio: 0.8,
   fileRssMB: 300,
+  /** The roll-out view: status loaded and filtered for 1,000 phones. */
+  rolloutViewMs: 100,
 };
+const ROLLOUT_ROWS = Number(option('rollout-rows') ?? 1000);
 const FILE_PHONES = Number(option('file-phones') ?? 100);
 const FILE_MB = Number(option('file-mb') ?? 60);
 
@@ -748,6 +751,47 @@ function printFiles(runs: FileRun[]): void {
   );
 }
 
+interface RolloutRun {
+  rows: number;
+  problems: number;
+  floorMs: number;
+  previewMs: number;
+  confirmMs: number;
+  statusMs: number;
+  filterMs: number;
+  statusRows: number;
+}
+
+async function rolloutRun(): Promise<RolloutRun> {
+  const child = BenchChild.start('rollout', 'rollout-process.ts', []);
+  try {
+    processes.push({ role: 'rollout (core)', pid: child.pid, ran: `${ROLLOUT_ROWS}-row list: preview, confirm, status` });
+    return await child.call<RolloutRun>('run', { rows: ROLLOUT_ROWS }, 600_000);
+  } finally {
+    await child.call('exit').catch(() => undefined);
+  }
+}
+
+function printRollout(r: RolloutRun): void {
+  const view = r.statusMs + r.filterMs;
+  console.log(
+    table(
+      [`roll-out: ${r.rows}-row extension list`, 'fieldstage', 'floor (csv-parse only)', 'target', 'result'],
+      [
+        ['preview: read + check every row (ms)', fmt(r.previewMs), fmt(r.floorMs), '', verdict(r.problems === 0)],
+        ['confirm: pre-stage phones + queue jobs (ms)', fmt(r.confirmMs), '', '', ''],
+        [
+          'view: status + filter (ms)',
+          fmt(view),
+          '',
+          `≤ ${TARGET.rolloutViewMs}`,
+          verdict(view <= TARGET.rolloutViewMs && r.statusRows === r.rows),
+        ],
+      ],
+    ),
+  );
+}
+
 async function main(): Promise<void> {
   const t0 = Date.now();
   const cpuList = cpus();
@@ -819,6 +863,13 @@ async function main(): Promise<void> {
     const runs = [await fileServerRun('plain'), await fileServerRun('fieldstage')];
     out.files = runs;
     printFiles(runs);
+  }
+  if (ONLY.has('rollout')) {
+    console.log(`== rollout: a ${ROLLOUT_ROWS}-row extension list (Windows-1252, ;) through the real core`);
+    const r = await rolloutRun();
+    out.rollout = r;
+    printRollout(r);
+    console.log('');
   }
   if (ONLY.has('ui')) {
     console.log(`== UI: phones table with ${PHONES} phones in headless Chromium (load before: ${fmt(load1())})`);

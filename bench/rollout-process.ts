@@ -1,0 +1,79 @@
+/**
+ * Roll-out benchmark child (started by bench/run.ts, `--only rollout`): the real core on a
+ * throwaway data folder, a 1,000-row German extension list. Times the preview (read + check every
+ * row) beside the floor (csv-parse alone on the same text), the confirm (1,000 phones pre-staged
+ * with their jobs), the status the roll-out view loads, and filtering it by state and text.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Conf from 'conf';
+import { parse } from 'csv-parse/sync';
+import { createCore } from '../electron/core/app/core.js';
+import { settingsStoreOptions, type SettingsData } from '../electron/core/settings/settings.js';
+import { createKeyFileSecretBox } from '../electron/core/store/secrets.js';
+import { fleetMac } from '../test/sim/fleet.js';
+import { serveParent } from './lib/ipc.js';
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+const timed = <T>(fn: () => T): { ms: number; value: T } => {
+  const started = performance.now();
+  const value = fn();
+  return { ms: performance.now() - started, value };
+};
+
+serveParent({
+  async run({ rows }: { rows: number }) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fieldstage-bench-rollout-'));
+    const settingsStore = new Conf<SettingsData>({ ...settingsStoreOptions(), cwd: dataDir, projectName: 'fieldstage-bench' });
+    const core = await createCore({
+      dataDir,
+      settingsStore,
+      secretBox: createKeyFileSecretBox(join(dataDir, 'secret.key')),
+      mode: 'browser',
+      bindAddresses: ['127.0.0.1'],
+      phonePort: 0,
+      filePort: 0,
+      log: () => undefined,
+    });
+    try {
+      const text = [
+        'MAC-Adresse;Rufnummer;Anzeigename;Benutzername;Passwort',
+        ...Array.from({ length: rows }, (_, i) => `${fleetMac(0x500001, i)};${10000 + i};Müller ${i};${10000 + i};pw${i}`),
+      ].join('\r\n');
+      const csv = Buffer.from(text, 'latin1');
+      const floor = median(Array.from({ length: 5 }, () => timed(() => parse(csv.toString('latin1'), { delimiter: ';' })).ms));
+      const preview = median(Array.from({ length: 5 }, () => timed(() => core.rollout.preview({ csv })).ms));
+      const problems = core.rollout.preview({ csv }).problems.length;
+      const confirm = timed(() => core.rollout.confirm({ csv })).ms;
+      const status = median(Array.from({ length: 5 }, () => timed(() => core.rollout.status()).ms));
+      const view = core.rollout.status();
+      // What the view does on a filter change: by state, then by text in MAC, number or name.
+      const filter = median(
+        Array.from(
+          { length: 20 },
+          (_, i) =>
+            timed(() =>
+              view.rows.filter(
+                (r) => r.state === (i % 2 ? 'not-seen' : 'done') || `${r.mac} ${r.extension} ${r.displayName}`.includes(String(i)),
+              ),
+            ).ms,
+        ),
+      );
+      return {
+        rows,
+        problems,
+        floorMs: floor,
+        previewMs: preview,
+        confirmMs: confirm,
+        statusMs: status,
+        filterMs: filter,
+        statusRows: view.rows.length,
+      };
+    } finally {
+      await core.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+});
