@@ -197,6 +197,8 @@ export const API_REQUESTS = {
     items: z.array(item).max(2000),
   }),
   'profiles.remove': z.object({ id: z.string().min(1).max(64) }),
+  /** A profile from a configured phone: identity, per-phone and secret items left out (and listed). */
+  'profiles.fromPhone': z.object({ mac, name: z.string().min(1).max(100) }),
   /** `preview`: what would change per phone, nothing queued; otherwise one write job per phone. */
   'profiles.apply': z.object({
     profileId: z.string().min(1).max(64),
@@ -275,6 +277,7 @@ export interface ApiResponses {
   'profiles.list': ProfileView[];
   'profiles.save': ProfileView;
   'profiles.remove': { removed: boolean };
+  'profiles.fromPhone': { profile: ProfileView; leftOut: { name: string; why: string }[] };
   'profiles.apply': { phones: ProfileApplyView[]; jobs: JobView[] };
   'rollout.import': RolloutPreview;
   'rollout.confirm': RolloutStatus;

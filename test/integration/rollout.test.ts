@@ -155,3 +155,38 @@ describe('site roll-out from an extension list', () => {
     ]);
   });
 });
+
+describe('profiles from a configured phone', () => {
+  it('takes the settings, leaves out identity, per-phone and secret items with the reason, and applies with a diff', async () => {
+    core = await startTestCore({ adoption: { adoptAll: true, macs: [], prefixes: [] } });
+    fleet = createFleet({
+      count: 2,
+      server: { host: '127.0.0.1', port: core.port },
+      firstSubnet: 125,
+      contactMePort: 0,
+      firstMac: 0x790001,
+    });
+    await fleet.startAll({ concurrency: 2 });
+    await fleet.waitForIdle(20_000);
+    const [source, target] = fleet.phones.map((p) => p.mac) as [string, string];
+    const { profile, leftOut } = await core.core.handlers['profiles.fromPhone']({ mac: source, name: 'From the first phone' });
+    const names = new Set(profile.items.map((i) => i.name));
+    for (const name of ['e164', 'mac-addr', 'sip-user-id', 'sip-pwd', 'software-version']) expect(names.has(name), name).toBe(false);
+    expect(profile.items.length).toBeGreaterThan(20);
+    expect(leftOut).toContainEqual({ name: 'e164', why: 'identity of this phone' });
+    expect(leftOut.find((l) => l.name === 'software-version')?.why).toBe('read-only');
+    expect(profile.model).toBe('OpenStage 60');
+
+    const edited = await core.core.handlers['profiles.save']({
+      ...profile,
+      items: [...profile.items.filter((i) => i.name !== 'sntp-addr'), { name: 'sntp-addr', value: 'ntp.profile.example' }],
+    });
+    const preview = await core.core.handlers['profiles.apply']({ profileId: edited.id, macs: [target], preview: true });
+    expect(preview.jobs).toEqual([]);
+    expect(preview.phones[0]?.changes).toContainEqual(expect.objectContaining({ name: 'sntp-addr', to: 'ntp.profile.example' }));
+    const applied = await core.core.handlers['profiles.apply']({ profileId: edited.id, macs: [target], preview: false });
+    expect(applied.jobs).toHaveLength(1);
+    await until(() => core!.core.store.jobs.get(applied.jobs[0]!.id)?.state === 'done', 'the profile written', 20_000);
+    expect(fleet.phones[1]?.value('sntp-addr')).toBe('ntp.profile.example');
+  }, 40_000);
+});

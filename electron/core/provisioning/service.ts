@@ -102,8 +102,12 @@ export class ProvisioningService {
       if (!(error instanceof WpiParseError)) throw error;
       parsed = error;
     }
-    const gate = await this.secureGate(req, parsed, started);
-    if (gate === 'refused') return { status: SECURE_REFUSAL_STATUS, body: '' };
+    // Decided synchronously: the unit below must start in this turn (the group commit, flows moved on at once).
+    const gate = this.secureGate(req, parsed);
+    if (typeof gate === 'object') {
+      await this.refuseSecure(req, gate.mac, gate.reason, started);
+      return { status: SECURE_REFUSAL_STATUS, body: '' };
+    }
     const outbox = new Outbox();
     let response: PhoneResponse;
     try {
@@ -126,19 +130,18 @@ export class ProvisioningService {
    * is refused, unless it comes back from a factory reset (then it is in default mode again).
    * Every refusal is logged with its reason and put into the exchange log.
    */
-  private async secureGate(
+  private secureGate(
     req: PhoneRequest,
     parsed: PhoneMessage | WpiParseError,
-    at: number,
-  ): Promise<'verified' | 'default' | 'refused'> {
+  ): 'verified' | 'default' | { mac: string | null; reason: string } {
     const { store, notify } = this.deps;
+    const at = this.deps.now();
     const mac = this.flows.get(req.sessionId, at)?.flow.mac ?? (parsed instanceof WpiParseError ? null : macOf(parsed.items));
     if (req.client) {
       const verdict = this.deps.verifyClient?.(req.client) ?? { ok: false, reason: 'Secure Mode is not set up' };
       const reason = !verdict.ok ? verdict.reason : mac === null ? null : macMismatch(verdict, mac);
       if (!reason) return 'verified';
-      await this.refuseSecure(req, mac ?? (verdict.ok ? verdict.mac : null), `secure port: ${reason}`, at);
-      return 'refused';
+      return { mac: mac ?? (verdict.ok ? verdict.mac : null), reason: `secure port: ${reason}` };
     }
     const phone = mac ? store.phones.get(mac) : undefined;
     if (!mac || !phone || phone.secureSince === null) return 'default';
@@ -147,8 +150,7 @@ export class ProvisioningService {
       notify.log('info', `${mac}: back from a factory reset, in default mode again`);
       return 'default';
     }
-    await this.refuseSecure(req, mac, DEFAULT_PORT_BLOCKED_REASON, at);
-    return 'refused';
+    return { mac, reason: DEFAULT_PORT_BLOCKED_REASON };
   }
 
   private async refuseSecure(req: PhoneRequest, mac: string | null, reason: string, at: number): Promise<void> {

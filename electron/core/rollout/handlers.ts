@@ -5,6 +5,7 @@ import { itemKey } from '../../../shared/protocol.js';
 import { normalizeMac } from '../discovery/fingerprint.js';
 import { isLoggedAsSecret, type JobRecord, type Store } from '../store/index.js';
 import { rowItems } from './plan.js';
+import { profileItemsFromPhone } from './profile-from-phone.js';
 import { reportCsv, reportHtml, type ReportFacts } from './report.js';
 import { RolloutRefusal, type ImportInput, type Rollout } from './rollout.js';
 
@@ -13,6 +14,7 @@ export type RolloutMethod =
   | 'profiles.save'
   | 'profiles.remove'
   | 'profiles.apply'
+  | 'profiles.fromPhone'
   | 'rollout.import'
   | 'rollout.confirm'
   | 'rollout.status'
@@ -56,6 +58,13 @@ export function rolloutHandlers(ctx: RolloutHandlerContext): Pick<ApiHandlers, R
     'profiles.list': async () => rollout.profiles(),
     'profiles.save': async (req) => rollout.saveProfile(req),
     'profiles.remove': async ({ id }) => ({ removed: rollout.removeProfile(id) }),
+    'profiles.fromPhone': async ({ mac: raw, name }) => {
+      const mac = normalizeMac(raw);
+      const phone = store.phones.get(mac);
+      if (!phone) throw new RolloutRefusal(`no phone with MAC ${mac}`, 404);
+      const { items, leftOut } = profileItemsFromPhone(store.inventory.list(mac));
+      return { profile: rollout.saveProfile({ name, model: phone.model, items }), leftOut };
+    },
     'profiles.apply': async ({ profileId, macs, preview }) => {
       const profile = rollout.profiles().find((p) => p.id === profileId);
       if (!profile) throw new RolloutRefusal(`no profile ${profileId}`, 404);

@@ -391,6 +391,18 @@ export const de: Record<MessageKey, string> = {
   'files.inUse': 'Ein nicht abgeschlossener Auftrag verwendet diese Datei.',
   'files.versionUnknown': '(Version nicht gelesen)',
   'rollout.title': 'Roll-out am Standort',
+  'rollout.profile': 'Profil',
+  'rollout.noProfile': 'Ohne Profil: nur die Werte der Liste',
+  'rollout.profiles': 'Profile',
+  'rollout.noProfiles': 'Noch kein Profil. Speichern Sie eines von einem eingerichteten Telefon.',
+  'rollout.anyModel': 'jedes Modell',
+  'rollout.profileItems': '{count} Parameter',
+  'rollout.fromPhone': 'Von einem eingerichteten Telefon',
+  'rollout.profileName': 'Profilname',
+  'rollout.saveProfile': 'Als Profil speichern',
+  'rollout.leftOut': '{count} Parameter ausgelassen',
+  'rollout.variablesHint':
+    'Profilwerte dürfen {{extension}}, {{display_name}}, {{sip_user}}, {{sip_password}}, jede Spalte der Liste, {{mac}} und {{model}} enthalten.',
   'rollout.import': 'Rufnummernliste',
   'rollout.importHint':
     'Eine CSV-Datei aus Excel (Komma, Semikolon oder Tab; UTF-8 oder Windows-1252) mit MAC, Rufnummer, Anzeigename, SIP-Benutzer und Passwort. Nichts ändert sich, bevor Sie bestätigen.',

@@ -387,6 +387,18 @@ export const en = {
   'files.inUse': 'An unfinished job uses this file.',
   'files.versionUnknown': '(version not read)',
   'rollout.title': 'Site roll-out',
+  'rollout.profile': 'Profile',
+  'rollout.noProfile': 'Without a profile: only the list’s own values',
+  'rollout.profiles': 'Profiles',
+  'rollout.noProfiles': 'No profile yet. Save one from a phone you have configured.',
+  'rollout.anyModel': 'any model',
+  'rollout.profileItems': '{count} item(s)',
+  'rollout.fromPhone': 'From a configured phone',
+  'rollout.profileName': 'Profile name',
+  'rollout.saveProfile': 'Save as profile',
+  'rollout.leftOut': '{count} item(s) left out',
+  'rollout.variablesHint':
+    'Profile values may use {{extension}}, {{display_name}}, {{sip_user}}, {{sip_password}}, any column of the list, {{mac}} and {{model}}.',
   'rollout.import': 'Extension list',
   'rollout.importHint':
     'A CSV from Excel (comma, semicolon or tab; UTF-8 or Windows-1252) with MAC, extension, display name, SIP user and password. Nothing changes before you confirm.',

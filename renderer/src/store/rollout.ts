@@ -1,5 +1,5 @@
 import type { ApiReq } from '../../../shared/api.js';
-import type { RolloutPreview, RolloutStatus } from '../../../shared/rollout.js';
+import type { ProfileView, RolloutPreview, RolloutStatus } from '../../../shared/rollout.js';
 import type { SliceCreator } from './types.js';
 
 /** An extension list as the technician gave it: its bytes (base64, any encoding) and the profile to apply. */
@@ -21,12 +21,18 @@ export interface RolloutSlice {
   assignRow(rowId: string, mac: string): Promise<void>;
   unassignRow(rowId: string): Promise<void>;
   handOverReport(format: 'csv' | 'html', request: ApiReq<'report.csv'>): Promise<string>;
+  profiles: ProfileView[];
+  loadProfiles(): Promise<void>;
+  /** Saves a profile from a configured phone; returns what was left out and why. */
+  profileFromPhone(mac: string, name: string): Promise<{ name: string; why: string }[]>;
+  removeProfile(id: string): Promise<void>;
 }
 
 export const createRolloutSlice: SliceCreator<RolloutSlice> = (api) => (set) => ({
   rollout: null,
   rolloutPreview: null,
   rolloutInput: null,
+  profiles: [],
 
   async loadRollout() {
     set({ rollout: await api.call('rollout.status', {}) });
@@ -56,6 +62,21 @@ export const createRolloutSlice: SliceCreator<RolloutSlice> = (api) => (set) => 
 
   async unassignRow(rowId) {
     set({ rollout: await api.call('rollout.unassign', { rowId }) });
+  },
+
+  async loadProfiles() {
+    set({ profiles: await api.call('profiles.list', {}) });
+  },
+
+  async profileFromPhone(mac, name) {
+    const { leftOut } = await api.call('profiles.fromPhone', { mac, name });
+    set({ profiles: await api.call('profiles.list', {}) });
+    return leftOut;
+  },
+
+  async removeProfile(id) {
+    await api.call('profiles.remove', { id });
+    set({ profiles: await api.call('profiles.list', {}) });
   },
 
   async handOverReport(format, request) {

@@ -7,6 +7,7 @@ import {
   Group,
   Progress,
   SegmentedControl,
+  Select,
   Stack,
   Switch,
   Table,
@@ -47,6 +48,7 @@ export function RolloutScreen() {
   return (
     <Stack gap="md">
       <Title order={3}>{t('rollout.title')}</Title>
+      <ProfilesCard />
       <ImportCard />
       {preview && <PreviewCard />}
       {status && <ProgressCard />}
@@ -72,10 +74,13 @@ function useLiveReload(load: () => Promise<void>): void {
 function ImportCard() {
   const t = useT();
   const previewRollout = useAppStore((state) => state.previewRollout);
+  const profiles = useAppStore((state) => state.profiles);
+  const [profileId, setProfileId] = useState<string | null>(null);
   const [fileName, setFileName] = useState<string | null>(null);
   const check = useAsyncAction(async (file: File) => {
     setFileName(file.name);
-    await previewRollout({ csvBase64: toBase64(new Uint8Array(await file.arrayBuffer())) });
+    const csvBase64 = toBase64(new Uint8Array(await file.arrayBuffer()));
+    await previewRollout(profileId ? { csvBase64, profileId } : { csvBase64 });
   }, 'rollout.importFailed');
 
   return (
@@ -87,18 +92,97 @@ function ImportCard() {
             {t('rollout.importHint')}
           </Text>
         </Stack>
-        <FileButton
-          onChange={(file) => file && void check.run(file)}
-          accept=".csv,.txt,text/csv"
-          inputProps={{ 'data-testid': 'rollout-file' } as object}
-        >
-          {(props) => (
-            <Button {...props} loading={check.busy} data-testid="rollout-choose">
-              {fileName ? t('rollout.chooseAnother') : t('rollout.choose')}
-            </Button>
-          )}
-        </FileButton>
+        <Group align="flex-end">
+          <Select
+            label={t('rollout.profile')}
+            placeholder={t('rollout.noProfile')}
+            data={profiles.map((p) => ({ value: p.id, label: p.model ? `${p.name} (${p.model})` : p.name }))}
+            value={profileId}
+            onChange={setProfileId}
+            clearable
+            data-testid="rollout-profile"
+          />
+          <FileButton
+            onChange={(file) => file && void check.run(file)}
+            accept=".csv,.txt,text/csv"
+            inputProps={{ 'data-testid': 'rollout-file' } as object}
+          >
+            {(props) => (
+              <Button {...props} loading={check.busy} data-testid="rollout-choose">
+                {fileName ? t('rollout.chooseAnother') : t('rollout.choose')}
+              </Button>
+            )}
+          </FileButton>
+        </Group>
       </Group>
+    </Card>
+  );
+}
+
+/** Profiles: saved from a configured phone (what was left out is said), chosen for an import. */
+function ProfilesCard() {
+  const t = useT();
+  const profiles = useAppStore((state) => state.profiles);
+  const phones = useAppStore((state) => state.phones);
+  const loadProfiles = useAppStore((state) => state.loadProfiles);
+  const profileFromPhone = useAppStore((state) => state.profileFromPhone);
+  const removeProfile = useAppStore((state) => state.removeProfile);
+  useLoadOnMount(loadProfiles);
+  const [mac, setMac] = useState<string | null>(null);
+  const [name, setName] = useState('');
+  const [leftOut, setLeftOut] = useState<{ name: string; why: string }[] | null>(null);
+  const save = useAsyncAction(async () => {
+    if (!mac || !name.trim()) return;
+    setLeftOut(await profileFromPhone(mac, name.trim()));
+    setName('');
+  });
+  const remove = useAsyncAction(removeProfile);
+  const phoneOptions = Object.values(phones).map((p) => ({
+    value: p.mac,
+    label: [p.mac, p.e164, p.model].filter(Boolean).join(' · '),
+  }));
+  return (
+    <Card withBorder padding="sm">
+      <Stack gap="sm">
+        <Text fw={600}>{t('rollout.profiles')}</Text>
+        {profiles.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            {t('rollout.noProfiles')}
+          </Text>
+        ) : (
+          <Table data-testid="rollout-profiles">
+            <Table.Tbody>
+              {profiles.map((p) => (
+                <Table.Tr key={p.id}>
+                  <Table.Td>{p.name}</Table.Td>
+                  <Table.Td>{p.model ?? t('rollout.anyModel')}</Table.Td>
+                  <Table.Td>{t('rollout.profileItems', { count: p.items.length })}</Table.Td>
+                  <Table.Td>
+                    <Button size="compact-xs" variant="default" color="red" loading={remove.busy} onClick={() => void remove.run(p.id)}>
+                      {t('files.remove')}
+                    </Button>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+        <Group align="flex-end">
+          <Select label={t('rollout.fromPhone')} data={phoneOptions} value={mac} onChange={setMac} searchable w={340} />
+          <TextInput label={t('rollout.profileName')} value={name} onChange={(e) => setName(e.currentTarget.value)} />
+          <Button variant="default" disabled={!mac || !name.trim()} loading={save.busy} onClick={() => void save.run()}>
+            {t('rollout.saveProfile')}
+          </Button>
+        </Group>
+        {leftOut && (
+          <Alert color="blue" title={t('rollout.leftOut', { count: leftOut.length })} withCloseButton onClose={() => setLeftOut(null)}>
+            <Text size="xs">{leftOut.map((l) => `${l.name}: ${l.why}`).join(' · ')}</Text>
+          </Alert>
+        )}
+        <Text size="xs" c="dimmed">
+          {t('rollout.variablesHint')}
+        </Text>
+      </Stack>
     </Card>
   );
 }
