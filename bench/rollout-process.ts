@@ -4,16 +4,10 @@
  * row) beside the floor (csv-parse alone on the same text), the confirm (1,000 phones pre-staged
  * with their jobs), the status the roll-out view loads, and filtering it by state and text.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import Conf from 'conf';
 import { parse } from 'csv-parse/sync';
-import { createCore } from '../electron/core/app/core.js';
-import { settingsStoreOptions, type SettingsData } from '../electron/core/settings/settings.js';
-import { createKeyFileSecretBox } from '../electron/core/store/secrets.js';
 import { fleetMac } from '../test/sim/fleet.js';
+import { startBenchCore } from './lib/bench-core.js';
 import { serveParent } from './lib/ipc.js';
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
@@ -25,18 +19,7 @@ const timed = <T>(fn: () => T): { ms: number; value: T } => {
 
 serveParent({
   async run({ rows }: { rows: number }) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'fieldstage-bench-rollout-'));
-    const settingsStore = new Conf<SettingsData>({ ...settingsStoreOptions(), cwd: dataDir, projectName: 'fieldstage-bench' });
-    const core = await createCore({
-      dataDir,
-      settingsStore,
-      secretBox: createKeyFileSecretBox(join(dataDir, 'secret.key')),
-      mode: 'browser',
-      bindAddresses: ['127.0.0.1'],
-      phonePort: 0,
-      filePort: 0,
-      log: () => undefined,
-    });
+    const { core, stop } = await startBenchCore('rollout');
     try {
       const text = [
         'MAC-Adresse;Rufnummer;Anzeigename;Benutzername;Passwort',
@@ -72,8 +55,7 @@ serveParent({
         statusRows: view.rows.length,
       };
     } finally {
-      await core.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      await stop();
     }
   },
 });

@@ -4,19 +4,15 @@
  * /api/*, SSE), and Debian's Chromium, headless, driven by playwright-core. All timings are taken
  * inside the page with performance.now() (origin = navigation start).
  */
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Conf from 'conf';
 import type { Browser, Page } from 'playwright-core';
-import { createCore } from '../electron/core/app/core.js';
-import { settingsStoreOptions, type SettingsData } from '../electron/core/settings/settings.js';
-import { createKeyFileSecretBox } from '../electron/core/store/secrets.js';
 import { startUiApi } from '../electron/core/ui-api/server.js';
 import type { PhoneSummary } from '../shared/model.js';
 import { PHONES_PAGE_MAX } from '../shared/api.js';
 import { CHROMIUM_PATH, launchChromium } from '../test/support/chromium.js';
+import { startBenchCore } from './lib/bench-core.js';
 import { serveParent } from './lib/ipc.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -188,22 +184,13 @@ async function run({ phones: count, loads, rendererDir: dir, cpuProfile }: UiRun
   const RENDERER_DIR = dir ?? DEFAULT_RENDERER_DIR;
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) return { skipped: `dist/renderer is missing (build it with npm run build:renderer)` };
   if (!existsSync(CHROMIUM_PATH)) return { skipped: `${CHROMIUM_PATH} is missing (apt-get install -y chromium)` };
-  const dataDir = mkdtempSync(join(tmpdir(), 'fieldstage-bench-ui-'));
-  const settingsStore = new Conf<SettingsData>({ ...settingsStoreOptions(), cwd: dataDir, projectName: 'fieldstage-bench' });
-  const core = await createCore({
-    dataDir,
-    settingsStore,
-    secretBox: createKeyFileSecretBox(join(dataDir, 'secret.key')),
-    mode: 'browser',
-    bindAddresses: ['127.0.0.1'],
-    phonePort: 0,
-    filePort: 0,
-    log: () => undefined,
-    // The stored phones have made-up LAN addresses: never send them anything, and do not let the
+  const bench = await startBenchCore('ui', {
+    // The stored phones have made-up addresses: never send them anything, and do not let the
     // reacher push events into the page while it is being measured.
     sendContactMe: async () => ({ outcome: 'other', detail: 'bench: no contact-me from the UI benchmark' }),
     reachIntervalMs: 3_600_000,
   });
+  const { core } = bench;
   const ui = await startUiApi({
     handlers: core.handlers,
     events: core.events,
@@ -303,8 +290,7 @@ async function run({ phones: count, loads, rendererDir: dir, cpuProfile }: UiRun
   } finally {
     await browser?.close();
     await ui.close();
-    await core.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await bench.stop();
   }
 }
 
