@@ -125,6 +125,8 @@ export interface SweepResult {
   ip: string;
   outcome: 'phone' | 'no-answer' | 'other';
   detail: string;
+  /** A phone's model from its web interface's `main_banner.cmd`, when it answered (issue 10). */
+  model?: string;
 }
 
 export interface AppInfo {

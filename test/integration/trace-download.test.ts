@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../electron/core/api/dispatch.js';
 import { createCertificate } from '../../electron/core/provisioning/certificate.js';
+import { Egress } from '../../electron/core/egress/egress.js';
 import { traceFolder } from '../../electron/core/traces/downloads.js';
+import { probeModel } from '../../electron/core/wbm/banner.js';
 import type { ApiMethod, ApiReq, ApiRes } from '../../shared/api.js';
 import { FINAL_JOB_STATES } from '../../shared/jobs.js';
 import { ASSUMED_TRACE_COMPONENTS, TRACE_LEVEL_INDEXES } from '../../shared/traces.js';
@@ -200,5 +202,14 @@ describe('trace download', () => {
     expect((await download(phone.mac))?.reason).toMatch(/no admin password for this phone/);
     await api('settings.update', { wbm: { allowFactoryDefault: true } });
     expect((await download(phone.mac))?.state).toBe('done');
+  }, 30_000);
+
+  it('reads the model from main_banner.cmd without logging in; a silent address has none', async () => {
+    await startCore();
+    const { wbm } = await phoneWithWbm('127.0.125.1', '00:1A:E8:7D:00:01');
+    const egress = new Egress({ loopbackOnly: true, onRefused: () => undefined });
+    expect(await probeModel(egress, '127.0.125.1', wbmPort)).toBe('OpenStage 60');
+    expect(wbm.logins).toBe(0);
+    expect(await probeModel(egress, '127.0.125.2', wbmPort)).toBeNull();
   }, 30_000);
 });

@@ -40,6 +40,7 @@ import { traceHandlers } from '../traces/handlers.js';
 import { TraceSessions } from '../traces/sessions.js';
 import { TraceDownloads, TRACES_FOLDER } from '../traces/downloads.js';
 import { DEFAULT_WBM_LIMITS } from '../wbm/session.js';
+import { probeModel } from '../wbm/banner.js';
 import { diagnosticsHandlers } from '../diagnostics/handlers.js';
 import { KeptBundles } from '../diagnostics/kept-bundles.js';
 import { jobView } from './views.js';
@@ -268,6 +269,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     throttle: () => throttle,
     token,
     ...(options.contactMePort ? { phonePort: options.contactMePort } : {}),
+    probeModel: (ip) => probeModel(egress, ip, current.wbm.port),
     progress: (progress) => bus.publish({ type: 'sweep.progress', progress }),
     result: (result) => bus.publish({ type: 'sweep.result', result }),
     log,

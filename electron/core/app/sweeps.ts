@@ -12,6 +12,8 @@ export interface SweepDeps {
   progress: (p: SweepProgress) => void;
   result: (r: SweepResult) => void;
   log: (level: 'info' | 'warn', message: string) => void;
+  /** The model of a phone that answered, from its web interface (null: none told). */
+  probeModel?: (ip: string) => Promise<string | null>;
   /** Phone contact-me port; only tests change it. */
   phonePort?: number;
 }
@@ -39,6 +41,7 @@ export class Sweeps {
     this.running.set(sweepId, controller);
     let found = 0;
     const total = targets.length;
+    const probes: Promise<void>[] = [];
     void runSweep({
       targets,
       dlsPort: this.deps.dlsPort(),
@@ -49,9 +52,17 @@ export class Sweeps {
         found = p.found;
         this.deps.progress({ sweepId, done: p.done, total: p.total, found: p.found, finished: false, cancelled: false });
       },
-      onResult: (r) => this.deps.result({ sweepId, ip: r.ip, outcome: r.outcome, detail: r.detail }),
+      onResult: (r) => {
+        const result = { sweepId, ip: r.ip, outcome: r.outcome, detail: r.detail };
+        const { probeModel } = this.deps;
+        if (r.outcome !== 'phone' || !probeModel) return this.deps.result(result);
+        // The result goes out once the probe answered or gave up (WBM_BANNER_TIMEOUT_MS).
+        probes.push(probeModel(r.ip).then((model) => this.deps.result(model ? { ...result, model } : result)));
+      },
     })
-      .then((report) => {
+      // The sweep is finished once every probe has answered or given up.
+      .then(async (report) => {
+        await Promise.all(probes);
         this.deps.progress({
           sweepId,
           done: report.results.length,

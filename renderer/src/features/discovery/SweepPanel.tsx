@@ -48,7 +48,7 @@ function SweepResults({ results }: { results: SweepResult[] }) {
                   {t(`sweep.outcome.${result.outcome}`)}
                 </Badge>
               </Table.Td>
-              <Table.Td>{result.detail}</Table.Td>
+              <Table.Td>{result.model ? `${result.model} · ${result.detail}` : result.detail}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
