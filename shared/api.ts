@@ -215,6 +215,8 @@ export const API_REQUESTS = {
   'rollout.unassign': z.object({ rowId: z.string().min(1).max(64) }),
   /** Bench mode: the next unknown phone that calls takes the next row without a MAC. */
   'rollout.benchMode': z.object({ on: z.boolean() }),
+  /** The current list as CSV in the import's own form (round trip); passwords only when asked for. */
+  'rollout.export': z.object({ withPasswords: z.boolean().default(false) }),
   'report.csv': reportInput,
   'report.html': reportInput,
 } as const;
@@ -285,6 +287,7 @@ export interface ApiResponses {
   'rollout.assign': RolloutStatus;
   'rollout.unassign': RolloutStatus;
   'rollout.benchMode': RolloutStatus;
+  'rollout.export': { csv: string };
   'report.csv': { csv: string };
   'report.html': { html: string };
 }

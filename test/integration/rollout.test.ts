@@ -91,6 +91,12 @@ describe('site roll-out from an extension list', () => {
     expect(lines[0]).toContain('Rufnummer');
     expect(lines.filter((l) => l.includes(';fertig;'))).toHaveLength(60);
     expect(csv).toContain('Jürgen Müller 0');
+    // The list exported goes back in unchanged: the bench's MACs are in it now, passwords only on request.
+    const exported = await core.core.handlers['rollout.export']({ withPasswords: true });
+    const again = await api('rollout.import', { csv: exported.csv });
+    expect(again.problems).toEqual([]);
+    expect(again.rows.every((r) => r.mac !== null)).toBe(true);
+    expect((await core.core.handlers['rollout.export']({ withPasswords: false })).csv).not.toContain('Pw;1');
     const { html } = await core.core.handlers['report.html']({ site: 'Muster GmbH', technician: 'T. Test', language: 'en' });
     expect(html).toContain('Muster GmbH');
     expect(html.match(/<tr class="done">/g)).toHaveLength(60);

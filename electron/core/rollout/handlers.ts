@@ -6,7 +6,7 @@ import { normalizeMac } from '../discovery/fingerprint.js';
 import { isLoggedAsSecret, type JobRecord, type Store } from '../store/index.js';
 import { rowItems } from './plan.js';
 import { profileItemsFromPhone } from './profile-from-phone.js';
-import { reportCsv, reportHtml, type ReportFacts } from './report.js';
+import { listCsv, reportCsv, reportHtml, type ReportFacts } from './report.js';
 import { RolloutRefusal, type ImportInput, type Rollout } from './rollout.js';
 
 export type RolloutMethod =
@@ -21,6 +21,7 @@ export type RolloutMethod =
   | 'rollout.assign'
   | 'rollout.unassign'
   | 'rollout.benchMode'
+  | 'rollout.export'
   | 'report.csv'
   | 'report.html';
 
@@ -107,6 +108,7 @@ export function rolloutHandlers(ctx: RolloutHandlerContext): Pick<ApiHandlers, R
     'rollout.assign': async ({ rowId, mac }) => rollout.assign(rowId, normalizeMac(mac)),
     'rollout.unassign': async ({ rowId }) => rollout.unassign(rowId),
     'rollout.benchMode': async ({ on }) => rollout.setBenchMode(on),
+    'rollout.export': async ({ withPasswords }) => ({ csv: listCsv(store.rollout.rows(), withPasswords) }),
     'report.csv': async (req) => ({ csv: reportCsv(report(req)) }),
     'report.html': async (req) => ({ html: reportHtml(report(req)) }),
   };

@@ -185,6 +185,20 @@ ${table}
 `;
 }
 
+/**
+ * The list as it stands, in the form it was imported (round trip): one column per key the rows
+ * have, known columns first under their English names, a MAC the bench gave a row filled in.
+ * Passwords are included only when asked for (the file then holds secrets in clear).
+ */
+export function listCsv(rows: readonly { mac: string | null; values: Readonly<Record<string, string>> }[], withPasswords: boolean): string {
+  const known = ['mac', 'extension', 'display_name', 'sip_user', 'sip_password', 'model'];
+  const keys = [...new Set([...known, ...rows.flatMap((r) => Object.keys(r.values))])].filter(
+    (k) => (withPasswords || k !== 'sip_password') && (known.includes(k) ? rows.some((r) => (k === 'mac' ? r.mac : r.values[k])) : true),
+  );
+  const lines = [keys, ...rows.map((r) => keys.map((k) => (k === 'mac' ? (r.mac ?? '') : (r.values[k] ?? ''))))];
+  return `\uFEFF${lines.map((l) => l.map(csvCell).join(';')).join('\r\n')}\r\n`;
+}
+
 /** Quoted where needed; a leading = + - @ is defused so a spreadsheet shows it as text, never runs it. */
 function csvCell(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;

@@ -403,6 +403,7 @@ export const de: Record<MessageKey, string> = {
   'rollout.leftOut': '{count} Parameter ausgelassen',
   'rollout.variablesHint':
     'Profilwerte dürfen {{extension}}, {{display_name}}, {{sip_user}}, {{sip_password}}, jede Spalte der Liste, {{mac}} und {{model}} enthalten.',
+  'rollout.exportList': 'Liste exportieren (CSV, ohne Passwörter)',
   'rollout.import': 'Rufnummernliste',
   'rollout.importHint':
     'Eine CSV-Datei aus Excel (Komma, Semikolon oder Tab; UTF-8 oder Windows-1252) mit MAC, Rufnummer, Anzeigename, SIP-Benutzer und Passwort. Nichts ändert sich, bevor Sie bestätigen.',

@@ -399,6 +399,7 @@ export const en = {
   'rollout.leftOut': '{count} item(s) left out',
   'rollout.variablesHint':
     'Profile values may use {{extension}}, {{display_name}}, {{sip_user}}, {{sip_password}}, any column of the list, {{mac}} and {{model}}.',
+  'rollout.exportList': 'Export the list (CSV, without passwords)',
   'rollout.import': 'Extension list',
   'rollout.importHint':
     'A CSV from Excel (comma, semicolon or tab; UTF-8 or Windows-1252) with MAC, extension, display name, SIP user and password. Nothing changes before you confirm.',

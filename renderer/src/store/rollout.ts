@@ -21,6 +21,8 @@ export interface RolloutSlice {
   assignRow(rowId: string, mac: string): Promise<void>;
   unassignRow(rowId: string): Promise<void>;
   handOverReport(format: 'csv' | 'html', request: ApiReq<'report.csv'>): Promise<string>;
+  /** The list as it stands (round trip), without passwords. */
+  exportRolloutList(): Promise<string>;
   profiles: ProfileView[];
   loadProfiles(): Promise<void>;
   /** Saves a profile from a configured phone; returns what was left out and why. */
@@ -77,6 +79,10 @@ export const createRolloutSlice: SliceCreator<RolloutSlice> = (api) => (set) => 
   async removeProfile(id) {
     await api.call('profiles.remove', { id });
     set({ profiles: await api.call('profiles.list', {}) });
+  },
+
+  async exportRolloutList() {
+    return (await api.call('rollout.export', { withPasswords: false })).csv;
   },
 
   async handOverReport(format, request) {

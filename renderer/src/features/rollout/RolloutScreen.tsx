@@ -380,6 +380,10 @@ function ReportCard() {
   const [site, setSite] = useState('');
   const [technician, setTechnician] = useState('');
   const handOverReport = useAppStore((state) => state.handOverReport);
+  const exportRolloutList = useAppStore((state) => state.exportRolloutList);
+  const list = useAsyncAction(async () => {
+    download(new Blob([await exportRolloutList()], { type: 'text/csv;charset=utf-8' }), `extensions-${site || 'site'}.csv`);
+  });
   const csv = useAsyncAction(async () => {
     const text = await handOverReport('csv', { site, technician, language });
     download(new Blob([text], { type: 'text/csv;charset=utf-8' }), `handover-${site || 'site'}.csv`);
@@ -404,6 +408,9 @@ function ReportCard() {
           </Button>
           <Button variant="default" loading={html.busy} onClick={() => void html.run()} data-testid="report-html">
             {t('rollout.reportPrint')}
+          </Button>
+          <Button variant="subtle" loading={list.busy} onClick={() => void list.run()} data-testid="rollout-export">
+            {t('rollout.exportList')}
           </Button>
         </Group>
         <Text size="xs" c="dimmed">
