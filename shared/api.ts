@@ -217,6 +217,8 @@ export const API_REQUESTS = {
   'rollout.benchMode': z.object({ on: z.boolean() }),
   /** The current list as CSV in the import's own form (round trip); passwords only when asked for. */
   'rollout.export': z.object({ withPasswords: z.boolean().default(false) }),
+  /** A CSV to fill in for a profile: its columns (every variable it uses) and one example row. */
+  'rollout.sample': z.object({ profileId: z.string().min(1).max(64).optional() }),
   'report.csv': reportInput,
   'report.html': reportInput,
 } as const;
@@ -288,6 +290,7 @@ export interface ApiResponses {
   'rollout.unassign': RolloutStatus;
   'rollout.benchMode': RolloutStatus;
   'rollout.export': { csv: string };
+  'rollout.sample': { csv: string };
   'report.csv': { csv: string };
   'report.html': { html: string };
 }

@@ -154,6 +154,13 @@ describe('site roll-out from an extension list', () => {
         { name: 'e164', value: '300' },
       ]),
     );
+    const sample = await core.core.handlers['rollout.sample']({
+      profileId: (
+        await core.core.handlers['profiles.save']({ name: 'Rooms', items: [{ name: 'sip-name', value: '{{display_name}} {{room}}' }] })
+      ).id,
+    });
+    expect(sample.csv.split('\r\n')[0]).toBe('\uFEFFmac;extension;display_name;sip_user;sip_password;room');
+    expect((await api('rollout.import', { csv: sample.csv })).problems).toEqual([]);
     const typo = await core.core.handlers['profiles.save']({ name: 'Typo', items: [{ name: 'sip-name', value: '{{dispaly_name}}' }] });
     const bad = await api('rollout.import', { csv: 'MAC,Extension\n00:1A:E8:78:20:01,300', profileId: typo.id });
     expect(bad.problems).toEqual([

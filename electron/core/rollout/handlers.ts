@@ -6,7 +6,7 @@ import { normalizeMac } from '../discovery/fingerprint.js';
 import { isLoggedAsSecret, type JobRecord, type Store } from '../store/index.js';
 import { rowItems } from './plan.js';
 import { profileItemsFromPhone } from './profile-from-phone.js';
-import { listCsv, reportCsv, reportHtml, type ReportFacts } from './report.js';
+import { listCsv, reportCsv, reportHtml, sampleCsv, type ReportFacts } from './report.js';
 import { RolloutRefusal, type ImportInput, type Rollout } from './rollout.js';
 
 export type RolloutMethod =
@@ -22,6 +22,7 @@ export type RolloutMethod =
   | 'rollout.unassign'
   | 'rollout.benchMode'
   | 'rollout.export'
+  | 'rollout.sample'
   | 'report.csv'
   | 'report.html';
 
@@ -109,6 +110,11 @@ export function rolloutHandlers(ctx: RolloutHandlerContext): Pick<ApiHandlers, R
     'rollout.unassign': async ({ rowId }) => rollout.unassign(rowId),
     'rollout.benchMode': async ({ on }) => rollout.setBenchMode(on),
     'rollout.export': async ({ withPasswords }) => ({ csv: listCsv(store.rollout.rows(), withPasswords) }),
+    'rollout.sample': async ({ profileId }) => {
+      const profile = profileId === undefined ? undefined : rollout.profiles().find((p) => p.id === profileId);
+      if (profileId !== undefined && !profile) throw new RolloutRefusal(`no profile ${profileId}`, 404);
+      return { csv: sampleCsv(profile?.items ?? []) };
+    },
     'report.csv': async (req) => ({ csv: reportCsv(report(req)) }),
     'report.html': async (req) => ({ html: reportHtml(report(req)) }),
   };

@@ -199,6 +199,22 @@ export function listCsv(rows: readonly { mac: string | null; values: Readonly<Re
   return `\uFEFF${lines.map((l) => l.map(csvCell).join(';')).join('\r\n')}\r\n`;
 }
 
+/** A list to fill in for a profile: the known columns plus every variable the profile uses, one example row. */
+export function sampleCsv(profileItems: readonly { value: string }[]): string {
+  const known = ['mac', 'extension', 'display_name', 'sip_user', 'sip_password'];
+  const used = profileItems.flatMap((i) => [...i.value.matchAll(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)].map((m) => m[1] ?? ''));
+  const extra = [...new Set(used)].filter((k) => k && !known.includes(k) && k !== 'mac' && k !== 'model');
+  const example: Record<string, string> = {
+    mac: '00:1A:E8:00:00:01',
+    extension: '100',
+    display_name: 'Anna Example',
+    sip_user: '100',
+    sip_password: 'secret',
+  };
+  const header = [...known, ...extra];
+  return `\uFEFF${[header, header.map((k) => example[k] ?? '')].map((l) => l.map(csvCell).join(';')).join('\r\n')}\r\n`;
+}
+
 /** Quoted where needed; a leading = + - @ is defused so a spreadsheet shows it as text, never runs it. */
 function csvCell(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
