@@ -186,6 +186,8 @@ export const API_REQUESTS = {
     macs: z.array(mac).min(1).max(500),
     from: z.number().int().min(0).optional(),
     to: z.number().int().min(0).optional(),
+    /** The protocol log of the window alone (the phone's WPI exchanges as XML files). */
+    logOnly: z.boolean().optional(),
   }),
   // Site roll-out (issue 11).
   'profiles.list': z.object({}),

@@ -147,6 +147,12 @@ describe('diagnostic bundle', () => {
       phones: [{ mac: MAC, traceFiles: 3, exchanges: logged.length }],
     });
 
+    // The protocol log alone: the same XML files, nothing else of the phone.
+    const log = await api('diagnostics.bundle', { macs: [MAC], logOnly: true });
+    expect(log.name).toMatch(/^fieldstage-protocol-log-/);
+    const logEntries = Object.keys(unzipSync(new Uint8Array((await get(log.url ?? '', ui.token)).body)));
+    expect(logEntries.filter((n) => n.startsWith(`${dir}/`)).sort()).toEqual([...xml].sort());
+
     // A window before anything happened holds no protocol log and no trace files.
     const empty = await api('diagnostics.bundle', { macs: [MAC], from: 0, to: 1000 });
     expect(empty.contents).toEqual([expect.objectContaining({ mac: MAC, exchanges: 0, traceFiles: 0 })]);

@@ -17,6 +17,8 @@ export interface BundleRequest {
   macs: readonly string[];
   from?: number;
   to?: number;
+  /** The protocol log alone: no summary, items, jobs or trace files. */
+  logOnly?: boolean;
 }
 
 export interface BundleContext {
@@ -51,11 +53,13 @@ export function buildBundle(request: BundleRequest, ctx: BundleContext): Bundle 
     const phone = store.phones.get(mac);
     if (!phone) continue;
     const dir = mac.replace(/:/g, '');
-    const items = store.inventory.list(mac).map(itemView);
-    const jobs = store.jobs.listForPhone(mac).map(jobView);
-    files[`${dir}/summary.json`] = json(phoneSummary(store, phone, now));
-    files[`${dir}/items.json`] = json(items);
-    files[`${dir}/jobs.json`] = json(jobs);
+    const items = request.logOnly ? [] : store.inventory.list(mac).map(itemView);
+    const jobs = request.logOnly ? [] : store.jobs.listForPhone(mac).map(jobView);
+    if (!request.logOnly) {
+      files[`${dir}/summary.json`] = json(phoneSummary(store, phone, now));
+      files[`${dir}/items.json`] = json(items);
+      files[`${dir}/jobs.json`] = json(jobs);
+    }
     const exchanges = exchangesIn(store, mac, from, to);
     for (const e of exchanges) {
       const stem = `${dir}/exchanges/${String(e.id).padStart(8, '0')}-${new Date(e.at).toISOString().replace(/[:.]/g, '-')}`;
@@ -63,7 +67,7 @@ export function buildBundle(request: BundleRequest, ctx: BundleContext): Bundle 
       files[`${stem}-response.xml`] = strToU8(e.responseXml);
     }
     let traceFiles = 0;
-    for (const download of traceDownloads(ctx.dataDir, mac, from, to)) {
+    for (const download of request.logOnly ? [] : traceDownloads(ctx.dataDir, mac, from, to)) {
       for (const name of readdirSync(download.path).filter((n) => !n.endsWith('.part'))) {
         const content = readFileSync(join(download.path, name));
         if (traceBytes + content.length > MAX_BUNDLE_TRACE_BYTES) {
@@ -88,7 +92,7 @@ export function buildBundle(request: BundleRequest, ctx: BundleContext): Bundle 
     notes,
   });
   files['README.txt'] = strToU8(readme(taken, from, to, ctx.appVersion, contents, notes));
-  const name = `fieldstage-diagnostics-${contents.length === 1 ? (contents[0]?.mac ?? '').replace(/:/g, '') : `${contents.length}-phones`}-${taken.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}.zip`;
+  const name = `fieldstage-${request.logOnly ? 'protocol-log' : 'diagnostics'}-${contents.length === 1 ? (contents[0]?.mac ?? '').replace(/:/g, '') : `${contents.length}-phones`}-${taken.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}.zip`;
   return { name, bytes: zipSync(files, { level: 6, mtime: new Date(now) }), contents };
 }
 

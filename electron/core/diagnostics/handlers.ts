@@ -30,7 +30,7 @@ class DiagnosticsRequestError extends Error {
 
 export function diagnosticsHandlers(ctx: DiagnosticsHandlerContext): Pick<ApiHandlers, 'diagnostics.bundle'> {
   return {
-    'diagnostics.bundle': async ({ macs, from, to }) => {
+    'diagnostics.bundle': async ({ macs, from, to, logOnly }) => {
       if (from !== undefined && to !== undefined && from > to)
         throw new DiagnosticsRequestError(400, 'the time window ends before it starts');
       const targets = macs.map((raw) => {
@@ -44,7 +44,12 @@ export function diagnosticsHandlers(ctx: DiagnosticsHandlerContext): Pick<ApiHan
         return mac;
       });
       const bundle = buildBundle(
-        { macs: [...new Set(targets)], ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) },
+        {
+          macs: [...new Set(targets)],
+          ...(from === undefined ? {} : { from }),
+          ...(to === undefined ? {} : { to }),
+          ...(logOnly ? { logOnly } : {}),
+        },
         { store: ctx.store, dataDir: ctx.dataDir, now: ctx.now(), appVersion: ctx.appVersion },
       );
       const base = { name: bundle.name, size: bundle.bytes.length, contents: bundle.contents };

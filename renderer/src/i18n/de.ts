@@ -306,6 +306,7 @@ export const de: Record<MessageKey, string> = {
   'log.action': 'Aktion',
   'log.http': 'HTTP',
   'log.empty': 'Noch keine Kommunikation aufgezeichnet.',
+  'log.export': 'Protokoll exportieren (ZIP des letzten Tages)',
   'log.live': 'Wird live aktualisiert, sobald sich das Telefon meldet.',
   'log.selectHint': 'Einen Eintrag wählen, um beide XML-Dokumente zu lesen.',
   'log.fromPhone': 'Telefon → Fieldstage',

@@ -304,6 +304,7 @@ export const en = {
   'log.action': 'Action',
   'log.http': 'HTTP',
   'log.empty': 'No exchanges recorded yet.',
+  'log.export': 'Export log (zip of the last day)',
   'log.live': 'Updates live as the phone calls in.',
   'log.selectHint': 'Select an exchange to read both XML documents.',
   'log.fromPhone': 'Phone → Fieldstage',

@@ -12,7 +12,7 @@ export interface DiagnosticsSlice {
   /** Returns the ids of the download jobs. */
   downloadTraces(macs: string[]): Promise<string[]>;
   /** Builds the bundle; browser mode saves it through a download link, Electron through its dialog. */
-  makeBundle(macs: string[]): Promise<DiagnosticBundleView>;
+  makeBundle(macs: string[], options?: { logOnly?: boolean }): Promise<DiagnosticBundleView>;
 }
 
 export const createDiagnosticsSlice: SliceCreator<DiagnosticsSlice> = (api) => (set, get) => ({
@@ -40,8 +40,8 @@ export const createDiagnosticsSlice: SliceCreator<DiagnosticsSlice> = (api) => (
     return jobs.map((job) => job.id);
   },
 
-  async makeBundle(macs) {
-    const bundle = await api.call('diagnostics.bundle', { macs });
+  async makeBundle(macs, options = {}) {
+    const bundle = await api.call('diagnostics.bundle', { macs, ...(options.logOnly ? { logOnly: true } : {}) });
     if (bundle.url && api.download) saveBlob(await api.download(bundle.url), bundle.name);
     return bundle;
   },

@@ -1,6 +1,7 @@
-import { Badge, Group, Loader, ScrollArea, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, Loader, ScrollArea, Stack, Table, Text } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import type { ExchangeSummary } from '../../../../shared/model.js';
+import { useAsyncAction } from '../../hooks/useAsyncAction.js';
 import { useLoadOnMount } from '../../hooks/useLoadOnMount.js';
 import { useLanguage, useT } from '../../i18n/index.js';
 import { formatDateTime } from '../../lib/format.js';
@@ -90,13 +91,26 @@ export function ProtocolLogTab({ mac }: { mac: string }) {
   const loadExchanges = useAppStore((state) => state.loadExchanges);
   const [selectedId, setSelectedId] = useState<number | null>(null);
   useLoadOnMount(() => loadExchanges(mac), mac);
+  const makeBundle = useAppStore((state) => state.makeBundle);
+  const exportLog = useAsyncAction(() => makeBundle([mac], { logOnly: true }));
 
   return (
     <Group align="flex-start" wrap="nowrap" gap="md">
       <Stack gap="xs" w={460} style={{ flexShrink: 0 }}>
-        <Text size="xs" c="dimmed">
-          {t('log.live')}
-        </Text>
+        <Group justify="space-between">
+          <Text size="xs" c="dimmed">
+            {t('log.live')}
+          </Text>
+          <Button
+            size="compact-xs"
+            variant="default"
+            loading={exportLog.busy}
+            onClick={() => void exportLog.run()}
+            data-testid="log-export"
+          >
+            {t('log.export')}
+          </Button>
+        </Group>
         <ExchangeList mac={mac} selectedId={selectedId} onSelect={setSelectedId} />
       </Stack>
       <div style={{ flex: 1, minWidth: 0 }}>
