@@ -83,6 +83,7 @@ export const de: Record<MessageKey, string> = {
   'diag.preset.calls': 'Gespräche und Audio',
   'diag.preset.provisioning': 'Provisionierung',
   'diag.preset.everything': 'Alles',
+  'diag.expert': 'Einzelne Komponenten einstellen (Experte; die Zuordnung ist angenommen)',
   'diag.minutes': 'Schaltet sich selbst ab nach (Minuten)',
   'diag.assumedHint': 'Welche Komponenten ein Preset erhöht, ist angenommen: Die Telefone dokumentieren ihre Trace-Indizes nicht.',
   'diag.rebootHint': 'SIP-Nachrichten-Tracing wirkt erst nach einem Neustart des Telefons.',

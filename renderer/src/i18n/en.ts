@@ -84,6 +84,7 @@ export const en = {
   'diag.preset.calls': 'Calls and audio',
   'diag.preset.provisioning': 'Provisioning',
   'diag.preset.everything': 'Everything',
+  'diag.expert': 'Set single components (expert; the index map is assumed)',
   'diag.minutes': 'Switch off by itself after (minutes)',
   'diag.assumedHint': 'Which components a preset raises is assumed: the phones do not document their trace index map.',
   'diag.rebootHint': 'SIP message tracing takes effect only after the phone restarts.',

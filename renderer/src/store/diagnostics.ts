@@ -1,5 +1,5 @@
 import type { DiagnosticBundleView } from '../../../shared/api.js';
-import type { TracePreset, TraceDownloadProgress } from '../../../shared/traces.js';
+import type { TraceDownloadProgress, TraceLevelSetting, TracePreset } from '../../../shared/traces.js';
 import type { SliceCreator } from './types.js';
 
 export interface DiagnosticsSlice {
@@ -7,7 +7,8 @@ export interface DiagnosticsSlice {
   traceProgress: Record<string, TraceDownloadProgress>;
   recordTraceProgress(progress: TraceDownloadProgress): void;
   /** Returns whether SIP message tracing needs a restart of the phones. */
-  startTracing(macs: string[], preset: TracePreset, minutes: number): Promise<{ jobs: number; needsReboot: boolean }>;
+  /** A preset, or (expert) explicit levels by index. */
+  startTracing(macs: string[], levels: TracePreset | TraceLevelSetting[], minutes: number): Promise<{ jobs: number; needsReboot: boolean }>;
   stopTracing(macs: string[]): Promise<{ jobs: number; notTracing: number }>;
   /** Returns the ids of the download jobs. */
   downloadTraces(macs: string[]): Promise<string[]>;
@@ -22,8 +23,9 @@ export const createDiagnosticsSlice: SliceCreator<DiagnosticsSlice> = (api) => (
     set((state) => ({ traceProgress: { ...state.traceProgress, [progress.jobId]: progress } }));
   },
 
-  async startTracing(macs, preset, minutes) {
-    const { jobs, needsReboot } = await api.call('traces.start', { macs, preset, minutes });
+  async startTracing(macs, levels, minutes) {
+    const chosen = typeof levels === 'string' ? { preset: levels } : { levels };
+    const { jobs, needsReboot } = await api.call('traces.start', { macs, ...chosen, minutes });
     for (const job of jobs) get().upsertJob(job);
     return { jobs: jobs.length, needsReboot };
   },

@@ -1,7 +1,10 @@
-import { Alert, Button, Checkbox, Group, Modal, NumberInput, Select, Stack, Text } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Modal, NumberInput, ScrollArea, Select, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import {
+  ASSUMED_TRACE_COMPONENTS,
+  ASSUMED_TRACE_LEVEL_VALUES,
   DEFAULT_TRACE_MINUTES,
+  type TraceLevelSetting,
   MAX_TRACE_MINUTES,
   needsReboot,
   presetLevels,
@@ -21,10 +24,16 @@ export function StartTracingDialog({ macs, opened, onClose }: { macs: string[]; 
   const [preset, setPreset] = useState<TracePreset>('sip');
   const [minutes, setMinutes] = useState<string | number>(DEFAULT_TRACE_MINUTES);
   const [restart, setRestart] = useState(false);
-  const reboot = needsReboot(presetLevels(preset));
+  // Expert view: every index at its own level, starting from the preset (values 0–6, assumed).
+  const [expert, setExpert] = useState<Record<number, string> | null>(null);
+  const levels: TraceLevelSetting[] = expert
+    ? Object.entries(expert).map(([index, value]) => ({ index: Number(index), value }))
+    : presetLevels(preset);
+  const reboot = needsReboot(levels);
+  const openExpert = (on: boolean) => setExpert(on ? Object.fromEntries(presetLevels(preset).map((l) => [l.index, l.value])) : null);
 
   const start = useAsyncAction(async () => {
-    const result = await startTracing(macs, preset, Number(minutes));
+    const result = await startTracing(macs, expert ? levels.filter((l) => l.value !== '0') : preset, Number(minutes));
     // The restart is queued after the levels: the engine sends rebooting jobs last.
     if (reboot && restart) await createJobs(macs, 'restart');
     notify({ tone: 'success', message: 'notice.tracingStarted', params: { count: result.jobs, minutes: Number(minutes) } });
@@ -43,6 +52,37 @@ export function StartTracingDialog({ macs, opened, onClose }: { macs: string[]; 
           onChange={(value) => value && setPreset(value as TracePreset)}
           data-testid="tracing-preset"
         />
+        <Checkbox
+          label={t('diag.expert')}
+          checked={expert !== null}
+          onChange={(e) => openExpert(e.currentTarget.checked)}
+          data-testid="tracing-expert"
+        />
+        {expert && (
+          <ScrollArea h={260} data-testid="tracing-expert-levels">
+            <Table>
+              <Table.Tbody>
+                {ASSUMED_TRACE_COMPONENTS.map((component, index) => (
+                  <Table.Tr key={index}>
+                    <Table.Td>
+                      <Text size="xs">{`${index} · ${component}`}</Text>
+                    </Table.Td>
+                    <Table.Td w={140}>
+                      <Select
+                        size="xs"
+                        aria-label={component}
+                        allowDeselect={false}
+                        data={ASSUMED_TRACE_LEVEL_VALUES.map((name, value) => ({ value: String(value), label: name }))}
+                        value={expert[index] ?? '0'}
+                        onChange={(value) => value !== null && setExpert({ ...expert, [index]: value })}
+                      />
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </ScrollArea>
+        )}
         <NumberInput
           label={t('diag.minutes')}
           min={1}
@@ -67,7 +107,12 @@ export function StartTracingDialog({ macs, opened, onClose }: { macs: string[]; 
           <Button variant="default" onClick={onClose}>
             {t('common.cancel')}
           </Button>
-          <Button disabled={!validMinutes} loading={start.busy} onClick={() => void start.run()} data-testid="tracing-start-confirm">
+          <Button
+            disabled={!validMinutes || (expert !== null && !levels.some((l) => l.value !== '0'))}
+            loading={start.busy}
+            onClick={() => void start.run()}
+            data-testid="tracing-start-confirm"
+          >
             {t('diag.start')}
           </Button>
         </Group>
