@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, session, type BrowserWindow } from 'electron';
 import { certificateFilePicker } from './adapters/certificate-dialog.js';
+import { remindBeforeClosing } from './adapters/close-reminder.js';
 import { pickFilesWithDialog, saveBundleWithDialog } from './adapters/file-dialog.js';
 import { forwardEvents, registerApiIpc } from './adapters/ipc.js';
 import { createSafeStorageBox, isWeakSecretStorage } from './adapters/safe-storage-box.js';
@@ -38,6 +39,7 @@ function run(): void {
 
   const openWindow = (): void => {
     const created = createMainWindow(location, PRELOAD);
+    remindBeforeClosing(created, () => core);
     created.on('closed', () => {
       if (window === created) window = null;
     });

@@ -5,7 +5,7 @@ import { useAppStore } from '../../store/context.js';
 /**
  * Browser mode: asks before the tab closes while phones still trace (the core restores their
  * levels by itself, but only while it runs). Not in Electron, where a refusing beforeunload would
- * silently keep the window open.
+ * silently keep the window open: there the main process asks (electron/adapters/close-reminder.ts).
  */
 export function TracingCloseReminder() {
   const t = useT();
