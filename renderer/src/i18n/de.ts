@@ -406,6 +406,12 @@ export const de: Record<MessageKey, string> = {
   'rollout.variablesHint':
     'Profilwerte dürfen {{extension}}, {{display_name}}, {{sip_user}}, {{sip_password}}, jede Spalte der Liste, {{mac}} und {{model}} enthalten.',
   'rollout.exportList': 'Liste exportieren (CSV, ohne Passwörter)',
+  'rollout.column.mac': 'MAC',
+  'rollout.column.extension': 'Rufnummer',
+  'rollout.column.display_name': 'Anzeigename',
+  'rollout.column.sip_user': 'SIP-Benutzer',
+  'rollout.column.sip_password': 'SIP-Passwort',
+  'rollout.column.model': 'Modell',
   'rollout.import': 'Rufnummernliste',
   'rollout.importHint':
     'Eine CSV-Datei aus Excel (Komma, Semikolon oder Tab; UTF-8 oder Windows-1252) mit MAC, Rufnummer, Anzeigename, SIP-Benutzer und Passwort. Nichts ändert sich, bevor Sie bestätigen.',
@@ -415,7 +421,6 @@ export const de: Record<MessageKey, string> = {
   'rollout.applied': 'Roll-out-Liste mit {count} Zeile(n) übernommen',
   'rollout.previewSummary':
     '{rows} Zeile(n): {withMac} mit MAC (werden beim ersten Kontakt eingerichtet), {withoutMac} ohne (für den Werkbankmodus oder von Hand). Gelesen als {encoding}, getrennt durch „{delimiter}“.',
-  'rollout.columns': 'Spalten: {list}',
   'rollout.problems': '{count} Problem(e): Datei korrigieren und erneut wählen',
   'rollout.noProblems': 'Keine Probleme gefunden.',
   'rollout.line': 'Zeile',

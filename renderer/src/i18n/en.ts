@@ -402,6 +402,12 @@ export const en = {
   'rollout.variablesHint':
     'Profile values may use {{extension}}, {{display_name}}, {{sip_user}}, {{sip_password}}, any column of the list, {{mac}} and {{model}}.',
   'rollout.exportList': 'Export the list (CSV, without passwords)',
+  'rollout.column.mac': 'MAC',
+  'rollout.column.extension': 'Extension',
+  'rollout.column.display_name': 'Display name',
+  'rollout.column.sip_user': 'SIP user',
+  'rollout.column.sip_password': 'SIP password',
+  'rollout.column.model': 'Model',
   'rollout.import': 'Extension list',
   'rollout.importHint':
     'A CSV from Excel (comma, semicolon or tab; UTF-8 or Windows-1252) with MAC, extension, display name, SIP user and password. Nothing changes before you confirm.',
@@ -411,7 +417,6 @@ export const en = {
   'rollout.applied': 'Roll-out list with {count} row(s) applied',
   'rollout.previewSummary':
     '{rows} row(s): {withMac} with a MAC (set up when they call), {withoutMac} without (for bench mode or by hand). Read as {encoding}, separated by "{delimiter}".',
-  'rollout.columns': 'Columns: {list}',
   'rollout.problems': '{count} problem(s): fix the file and choose it again',
   'rollout.noProblems': 'No problems found.',
   'rollout.line': 'Line',

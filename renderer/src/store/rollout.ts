@@ -6,6 +6,8 @@ import type { SliceCreator } from './types.js';
 export interface RolloutInput {
   csvBase64: string;
   profileId?: string;
+  /** Header as written → column key, for headers Fieldstage did not recognise. */
+  mapping?: Record<string, string>;
 }
 
 export interface RolloutSlice {

@@ -16,7 +16,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { ROLLOUT_STATES, type RolloutState } from '../../../../shared/rollout.js';
+import { ROLLOUT_COLUMNS, ROLLOUT_STATES, type RolloutState } from '../../../../shared/rollout.js';
 import { useAsyncAction } from '../../hooks/useAsyncAction.js';
 import { useLoadOnMount } from '../../hooks/useLoadOnMount.js';
 import { useLanguage, useT, type MessageKey } from '../../i18n/index.js';
@@ -194,6 +194,8 @@ function PreviewCard() {
   const discard = useAppStore((state) => state.discardRolloutPreview);
   const notify = useAppStore((state) => state.notify);
   const last = useAppStore((state) => state.rolloutInput);
+  const previewRollout = useAppStore((state) => state.previewRollout);
+  const remap = useAsyncAction(previewRollout);
   const confirm = useAsyncAction(async () => {
     if (!last) return;
     await confirmRollout(last);
@@ -214,9 +216,20 @@ function PreviewCard() {
             delimiter: preview.delimiter === '\t' ? 'Tab' : preview.delimiter,
           })}
         </Text>
-        <Text size="xs" c="dimmed">
-          {t('rollout.columns', { list: preview.columns.map((c) => `${c.header} → {{${c.key}}}`).join(', ') })}
-        </Text>
+        <Group gap="xs" data-testid="rollout-columns">
+          {preview.columns.map((c) => (
+            <Select
+              key={c.header}
+              size="xs"
+              w={190}
+              label={c.header}
+              allowDeselect={false}
+              data={columnChoices(t, c.key)}
+              value={c.key}
+              onChange={(key) => key && last && void remap.run({ ...last, mapping: { ...last.mapping, [c.header]: key } })}
+            />
+          ))}
+        </Group>
         {preview.problems.length > 0 ? (
           <Alert color="red" title={t('rollout.problems', { count: preview.problems.length })} data-testid="rollout-problems">
             <Table>
@@ -419,6 +432,12 @@ function ReportCard() {
       </Stack>
     </Card>
   );
+}
+
+/** What a column can mean: a known one, or kept under its own key for {{variables}}. */
+function columnChoices(t: (key: MessageKey, params?: Record<string, string | number>) => string, own: string) {
+  const known = ROLLOUT_COLUMNS.map((key) => ({ value: key as string, label: t(`rollout.column.${key}` as MessageKey) }));
+  return known.some((k) => k.value === own) ? known : [...known, { value: own, label: `{{${own}}}` }];
 }
 
 function download(blob: Blob, name: string): void {
