@@ -11,12 +11,13 @@ import { startUiApi } from './core/ui-api/server.js';
  * Browser mode: the same core in plain Node, the renderer served on loopback behind a
  * per-start token. Prints `READY <url>` once phones can call in and the UI can be opened.
  * FIELDSTAGE_DATA picks the data folder (default ~/.local/share/fieldstage);
- * FIELDSTAGE_PHONE_PORT / FIELDSTAGE_FILE_PORT / FIELDSTAGE_BIND override the settings for demos and tests.
+ * FIELDSTAGE_PHONE_PORT / FIELDSTAGE_FILE_PORT / FIELDSTAGE_SECURE_PORT / FIELDSTAGE_BIND override the settings for demos and tests.
  */
 const here = fileURLToPath(new URL('.', import.meta.url));
 const dataDir = resolve(process.env.FIELDSTAGE_DATA ?? join(homedir(), '.local', 'share', 'fieldstage'));
 const phonePort = process.env.FIELDSTAGE_PHONE_PORT ? Number(process.env.FIELDSTAGE_PHONE_PORT) : undefined;
 const filePort = process.env.FIELDSTAGE_FILE_PORT ? Number(process.env.FIELDSTAGE_FILE_PORT) : undefined;
+const securePort = process.env.FIELDSTAGE_SECURE_PORT ? Number(process.env.FIELDSTAGE_SECURE_PORT) : undefined;
 const bind = process.env.FIELDSTAGE_BIND ? process.env.FIELDSTAGE_BIND.split(',') : undefined;
 const contactMePort = process.env.FIELDSTAGE_CONTACT_ME_PORT ? Number(process.env.FIELDSTAGE_CONTACT_ME_PORT) : undefined;
 
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     mode: 'browser',
     ...(phonePort !== undefined ? { phonePort } : {}),
     ...(filePort !== undefined ? { filePort } : {}),
+    ...(securePort !== undefined ? { securePort } : {}),
     ...(bind ? { bindAddresses: bind } : {}),
     ...(contactMePort !== undefined ? { contactMePort } : {}),
   });

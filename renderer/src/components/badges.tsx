@@ -62,6 +62,25 @@ export function AdoptionBadge({ adoption }: { adoption: PhoneSummary['adoption']
 }
 
 /** Trace levels are raised on the phone: it must not be forgotten (Fieldstage restores them at `until`). */
+/** Mutual TLS on the secure port; the default port is blocked for it (a factory reset undoes it). */
+export function SecureModeBadge({ phone }: { phone: PhoneSummary }) {
+  const t = useT();
+  const language = useLanguage();
+  if (phone.secureSince === null) return null;
+  return (
+    <Badge
+      size="sm"
+      tt="none"
+      variant="light"
+      color="teal"
+      title={t('phone.secureModeSince', { time: formatTime(phone.secureSince, language) })}
+      data-testid={`secure-mode-badge-${phone.mac}`}
+    >
+      {t('phone.secureMode')}
+    </Badge>
+  );
+}
+
 export function TracingBadge({ phone }: { phone: PhoneSummary }) {
   const t = useT();
   const language = useLanguage();

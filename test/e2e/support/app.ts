@@ -22,7 +22,14 @@ export interface RunningApp {
 export async function startApp(): Promise<RunningApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fieldstage-e2e-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'electron/serve.ts'], {
-    env: { ...process.env, FIELDSTAGE_DATA: dataDir, FIELDSTAGE_PHONE_PORT: '0', FIELDSTAGE_FILE_PORT: '0', FIELDSTAGE_BIND: '127.0.0.1' },
+    env: {
+      ...process.env,
+      FIELDSTAGE_DATA: dataDir,
+      FIELDSTAGE_PHONE_PORT: '0',
+      FIELDSTAGE_FILE_PORT: '0',
+      FIELDSTAGE_SECURE_PORT: '0',
+      FIELDSTAGE_BIND: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await readyUrl(child);

@@ -7,9 +7,10 @@ import { useAsyncAction } from '../../hooks/useAsyncAction.js';
 import { useT } from '../../i18n/index.js';
 import { useAppStore } from '../../store/context.js';
 import { DiagnosticsActions } from '../diagnostics/DiagnosticsActions.js';
+import { CertificateDeployDialog } from '../certificates/CertificateDeployDialog.js';
 import { JOB_KIND_UI, jobKindLabel, mayQueueFor } from '../jobs/kinds.js';
 
-type Dialog = 'restart' | 'factory-reset' | 'forget' | null;
+type Dialog = 'restart' | 'factory-reset' | 'secure-mode' | 'certificate' | 'forget' | null;
 
 function ActionRow({ title, description, children }: { title: string; description: string; children: ReactNode }) {
   return (
@@ -118,13 +119,35 @@ export function ActionsTab({ phone }: { phone: PhoneSummary }) {
           {t('actions.factoryReset')}
         </Button>
       </ActionRow>
+      <ActionRow title={t('certificates.deployAction')} description={t('certificates.readBackNote')}>
+        <Button
+          variant="default"
+          disabled={!mayQueueFor('certificate', quarantined)}
+          onClick={() => setDialog('certificate')}
+          data-testid="action-deploy-certificate"
+        >
+          {t('certificates.deployAction')}
+        </Button>
+      </ActionRow>
+      <ActionRow title={t('actions.secureMode')} description={t('actions.secureModeDescription')}>
+        <Button
+          variant="default"
+          color="teal"
+          disabled={!mayQueueFor('secure-mode', quarantined) || phone.secureSince !== null}
+          onClick={() => setDialog('secure-mode')}
+          data-testid="action-secure-mode"
+        >
+          {t('actions.secureMode')}
+        </Button>
+      </ActionRow>
+      <CertificateDeployDialog opened={dialog === 'certificate'} macs={[phone.mac]} onClose={() => setDialog(null)} />
       <ActionRow title={t('actions.forget')} description={t('actions.forgetDescription')}>
         <Button variant="default" color="red" onClick={() => setDialog('forget')} data-testid="action-forget">
           {t('actions.forget')}
         </Button>
       </ActionRow>
 
-      {(['restart', 'factory-reset'] as const).map((kind) => {
+      {(['restart', 'factory-reset', 'secure-mode'] as const).map((kind) => {
         const confirmation = JOB_KIND_UI[kind].confirmation;
         return (
           <ConfirmDialog
@@ -134,7 +157,7 @@ export function ActionsTab({ phone }: { phone: PhoneSummary }) {
             message={t(confirmation.one, { mac: phone.mac, number: phone.e164 ?? '—' })}
             {...(confirmation.typed ? { typedLabel: t('actions.factoryResetTypeLabel'), requireTyped: resetPhrases } : {})}
             confirmLabel={t(confirmation.confirmLabel)}
-            danger
+            danger={kind !== 'secure-mode'}
             busy={confirmed.busy}
             onConfirm={() => void confirmed.run(kind)}
             onClose={() => setDialog(null)}

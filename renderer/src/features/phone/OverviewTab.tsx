@@ -12,6 +12,7 @@ import { useLanguage, useT } from '../../i18n/index.js';
 import { formatDateTime, formatRelative } from '../../lib/format.js';
 import { jobReasonText } from '../../lib/jobReason.js';
 import { useAppStore } from '../../store/context.js';
+import { PhoneCertificatesCard } from './PhoneCertificatesCard.js';
 
 const RECENT_EXCHANGES = 8;
 
@@ -172,6 +173,7 @@ export function OverviewTab({ phone }: { phone: PhoneSummary }) {
       <Stack gap="md">
         <OpenJobsCard mac={phone.mac} />
         <RecentExchangesCard mac={phone.mac} />
+        <PhoneCertificatesCard phone={phone} />
       </Stack>
     </SimpleGrid>
   );

@@ -1,6 +1,6 @@
 import { Button, Group, Stack, Text, Title } from '@mantine/core';
 import type { PhoneSummary } from '../../../../shared/model.js';
-import { AdoptionBadge, IdentityChangedBadge, JobStateBadge, TracingBadge } from '../../components/badges.js';
+import { AdoptionBadge, IdentityChangedBadge, JobStateBadge, TracingBadge, SecureModeBadge } from '../../components/badges.js';
 import { useAsyncAction } from '../../hooks/useAsyncAction.js';
 import { useT } from '../../i18n/index.js';
 import { useAppStore } from '../../store/context.js';
@@ -34,6 +34,7 @@ export function PhoneHeader({ phone }: { phone: PhoneSummary }) {
           <IdentityChangedBadge phone={phone} />
           {phone.jobState && <JobStateBadge state={phone.jobState} />}
           <TracingBadge phone={phone} />
+          <SecureModeBadge phone={phone} />
         </Group>
         <Text size="sm" c="dimmed">
           {details}

@@ -6,6 +6,7 @@ import { useT } from '../../i18n/index.js';
 import { useAppStore } from '../../store/context.js';
 import { DiagnosticsActions } from '../diagnostics/DiagnosticsActions.js';
 import { DeployDialog, type DeployMode } from '../files/DeployDialog.js';
+import { CertificateDeployDialog } from '../certificates/CertificateDeployDialog.js';
 import { JOB_KIND_UI } from '../jobs/kinds.js';
 
 /** What can be done to many phones at once; restart asks first because calls drop. */
@@ -19,6 +20,14 @@ export function BulkActions({ macs, onDone }: { macs: string[]; onDone(): void }
   const [confirmForget, setConfirmForget] = useState(false);
   const [deploying, setDeploying] = useState<DeployMode | null>(null);
   const [diagnosing, setDiagnosing] = useState(false);
+  const [deployingCertificate, setDeployingCertificate] = useState(false);
+  const [confirmSecure, setConfirmSecure] = useState(false);
+  const secure = useAsyncAction(async () => {
+    const jobs = await createJobs(macs, 'secure-mode');
+    notify({ tone: 'success', message: 'notice.jobsCreated', params: { count: jobs.length } });
+    setConfirmSecure(false);
+  });
+  const secureConfirmation = JOB_KIND_UI['secure-mode'].confirmation;
 
   const adopt = useAsyncAction(async () => {
     const adopted = await adoptPhones(macs);
@@ -101,6 +110,35 @@ export function BulkActions({ macs, onDone }: { macs: string[]; onDone(): void }
       <Modal opened={diagnosing} onClose={() => setDiagnosing(false)} title={t('diag.title')} size="lg">
         <DiagnosticsActions macs={macs} />
       </Modal>
+      <Button
+        size="xs"
+        variant="default"
+        disabled={none}
+        onClick={() => setDeployingCertificate(true)}
+        data-testid="deploy-certificate-selected"
+      >
+        {t('certificates.deployAction')}
+      </Button>
+      <CertificateDeployDialog opened={deployingCertificate} macs={macs} onClose={() => setDeployingCertificate(false)} />
+      <Button
+        size="xs"
+        variant="default"
+        color="teal"
+        disabled={none}
+        onClick={() => setConfirmSecure(true)}
+        data-testid="secure-mode-selected"
+      >
+        {t('actions.secureMode')}
+      </Button>
+      <ConfirmDialog
+        opened={confirmSecure}
+        title={t(secureConfirmation.title)}
+        message={t(secureConfirmation.many, { count: macs.length })}
+        confirmLabel={t(secureConfirmation.confirmLabel)}
+        busy={secure.busy}
+        onConfirm={() => void secure.run()}
+        onClose={() => setConfirmSecure(false)}
+      />
       <Button size="xs" variant="default" color="red" disabled={none} onClick={() => setConfirmForget(true)} data-testid="forget-selected">
         {t('actions.forget')}
       </Button>

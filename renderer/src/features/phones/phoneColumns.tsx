@@ -1,7 +1,14 @@
 import { Checkbox } from '@mantine/core';
 import { createColumnHelper } from '@tanstack/react-table';
 import type { PhoneSummary } from '../../../../shared/model.js';
-import { AdoptionBadge, IdentityChangedBadge, NotSeenBadge, JobStateBadge, TracingBadge } from '../../components/badges.js';
+import {
+  AdoptionBadge,
+  IdentityChangedBadge,
+  NotSeenBadge,
+  JobStateBadge,
+  TracingBadge,
+  SecureModeBadge,
+} from '../../components/badges.js';
 import type { Language, Translate } from '../../i18n/index.js';
 import { formatDateTime, formatRelative } from '../../lib/format.js';
 
@@ -68,6 +75,7 @@ export function phoneColumns(t: Translate, language: Language, now: number) {
         <span style={{ display: 'inline-flex', gap: 4 }}>
           {row.original.jobState && <JobStateBadge state={row.original.jobState} />}
           <TracingBadge phone={row.original} />
+          <SecureModeBadge phone={row.original} />
         </span>
       ),
     }),
