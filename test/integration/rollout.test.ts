@@ -161,6 +161,15 @@ describe('site roll-out from an extension list', () => {
     });
     expect(sample.csv.split('\r\n')[0]).toBe('\uFEFFmac;extension;display_name;sip_user;sip_password;room');
     expect((await api('rollout.import', { csv: sample.csv })).problems).toEqual([]);
+    // A row whose profile needs the phone's model waits for it; its profile cannot be removed meanwhile.
+    const byModel = await core.core.handlers['profiles.save']({
+      name: 'By model',
+      items: [{ name: 'sip-name', value: '{{display_name}} {{model}}' }],
+    });
+    await api('rollout.confirm', { csv: 'MAC,Extension,Display name\n00:1A:E8:78:20:02,301,Udo', profileId: byModel.id });
+    expect(core.core.rollout.status().rows.map((r) => [r.mac, r.jobId])).toEqual([['00:1A:E8:78:20:02', null]]);
+    await expect(core.core.handlers['profiles.remove']({ id: byModel.id })).rejects.toThrow(/rows still waiting for their phone/);
+    expect((await core.core.handlers['profiles.list']({})).some((p) => p.id === byModel.id)).toBe(true);
     const typo = await core.core.handlers['profiles.save']({ name: 'Typo', items: [{ name: 'sip-name', value: '{{dispaly_name}}' }] });
     const bad = await api('rollout.import', { csv: 'MAC,Extension\n00:1A:E8:78:20:01,300', profileId: typo.id });
     expect(bad.problems).toEqual([

@@ -168,7 +168,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       phoneContacted: (mac, reason) => {
         reacher?.noteCallback(mac);
         if (reason === 'start-up') reacher?.noteStartUp(mac);
-        rollout.noteContact(mac);
+        // After the COMMIT: the phone's answer is decided; a roll-out failure must not turn it into a 500.
+        try {
+          rollout.noteContact(mac);
+        } catch (error) {
+          log('error', `roll-out after the contact of ${mac} failed: ${errorText(error)}`);
+        }
       },
       log,
     },

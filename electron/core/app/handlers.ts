@@ -146,7 +146,7 @@ export function createHandlers(ctx: HandlerContext): Omit<ApiHandlers, FileMetho
           const job = store.jobs.create(store.phones.preStage(mac, at).mac, kind, items, at);
           for (const file of plan?.files ?? []) store.files.link(job.id, file.id);
           for (const warning of check.warnings) store.jobs.warn(job.id, warning, at);
-          return [store.jobs.get(job.id) ?? job];
+          return [check.warnings.length ? (store.jobs.get(job.id) ?? job) : job];
         }),
       );
       if (!jobs.length && refused.length) {

@@ -19,6 +19,8 @@ export const DEFAULT_ROW_ITEMS: readonly { column: string; item: string }[] = [
 ];
 
 const VARIABLE = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
+/** The same without the global flag: `test` keeps no state between calls. */
+const HAS_VARIABLE = /\{\{\s*[A-Za-z0-9_]+\s*\}\}/;
 
 /** Phone facts a profile may use besides the row's columns. */
 export interface PhoneFacts {
@@ -46,7 +48,8 @@ export function rowItems(
   profile: ProfileView | null,
   phone: PhoneFacts | null,
 ): { items: WpiItem[]; problems: { column: string | null; message: string }[] } {
-  const vars: Record<string, string> = { ...values, ...(phone ? { mac: phone.mac, model: phone.model ?? '' } : {}) };
+  // {{model}} only once the phone reported it: an empty model must not be written into a value.
+  const vars: Record<string, string> = { ...values, ...(phone ? { mac: phone.mac } : {}), ...(phone?.model ? { model: phone.model } : {}) };
   const problems: { column: string | null; message: string }[] = [];
   const items = new Map<string, WpiItem & { column: string | null }>();
   for (const { column, item } of DEFAULT_ROW_ITEMS) {
@@ -65,9 +68,7 @@ export function rowItems(
   }
   const result: WpiItem[] = [];
   for (const [key, { column, ...item }] of items) {
-    const unresolved = VARIABLE.test(item.value);
-    VARIABLE.lastIndex = 0;
-    if (!unresolved) {
+    if (!HAS_VARIABLE.test(item.value)) {
       const violation = checkItem(item);
       if (violation) problems.push({ column, message: `${key} = "${shown(item)}": ${violationMessage(violation)}` });
     }

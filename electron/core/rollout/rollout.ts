@@ -5,14 +5,14 @@ import type { ProfileView, RolloutPreview, RolloutProblem, RolloutRowView, Rollo
 import { ROLLOUT_STATES } from '../../../shared/rollout.js';
 import { validateItemRef } from '../../../shared/validation.js';
 import type { RolloutRowRecord, Store } from '../store/index.js';
-import { readExtensionList } from './extension-list.js';
+import { readExtensionList, type ExtensionList } from './extension-list.js';
 import { planRows, rowItems } from './plan.js';
 
 /** Refused: the list has problems, or a row/profile that does not exist. */
 export class RolloutRefusal extends Error {
   constructor(
     message: string,
-    readonly statusCode: 400 | 404 = 400,
+    readonly statusCode: 400 | 404 | 409 = 400,
     readonly problems: RolloutProblem[] = [],
   ) {
     super(message);
@@ -49,18 +49,14 @@ export class Rollout {
   }
 
   preview(input: ImportInput): RolloutPreview {
-    const list = readExtensionList(input.csv, input.mapping);
-    const planned = planRows(list, this.#profileOrNull(input.profileId));
-    return { encoding: list.encoding, delimiter: list.delimiter, columns: list.columns, rows: planned.rows, problems: planned.problems };
+    return this.#read(input).preview;
   }
 
   /** Applies a list without problems: it replaces the current one; jobs of rows that left it are cancelled. */
   confirm(input: ImportInput): RolloutStatus {
-    const preview = this.preview(input);
+    const { list, profile, preview } = this.#read(input);
     if (preview.problems.length)
       throw new RolloutRefusal(`the list has ${preview.problems.length} problem(s); nothing was changed`, 400, preview.problems);
-    const list = readExtensionList(input.csv, input.mapping);
-    const profile = this.#profileOrNull(input.profileId);
     const { store } = this.#o;
     const at = this.#o.now();
     store.transaction(() => {
@@ -135,16 +131,19 @@ export class Rollout {
    */
   noteContact(mac: string): void {
     const { store } = this.#o;
-    const own = store.rollout.byMac(mac);
-    const meta = store.rollout.meta();
+    // Every phone contact passes here: the common case (a row with its job) reads one index, nothing sealed.
+    const ref = store.rollout.refByMac(mac);
+    if (ref?.jobId) return;
+    const own = ref && store.rollout.byId(ref.id);
     if (own) {
-      if (own.jobId) return;
       store.transaction(() => this.#provision(own, mac, own.assignedBy ?? 'list', this.#o.now()));
       this.#o.jobsQueued();
       return;
     }
+    const meta = store.rollout.meta();
+    if (meta.benchSince === null) return;
     const phone = store.phones.get(mac);
-    if (meta.benchSince === null || !phone || phone.firstContact < meta.benchSince) return;
+    if (!phone || phone.firstContact < meta.benchSince) return;
     const assigned = store.transaction(() => {
       const row = store.rollout.nextUnassigned();
       if (!row) return null;
@@ -193,11 +192,37 @@ export class Rollout {
     return profile;
   }
 
+  /** Refused while the roll-out list uses it: rows still waiting for their phone would lose their profile. */
   removeProfile(id: string): boolean {
-    return this.#o.store.transaction(() => this.#o.store.rollout.removeProfile(id));
+    const { store } = this.#o;
+    if (store.rollout.meta().profileId === id && store.rollout.rows().some((r) => !r.jobId)) {
+      throw new RolloutRefusal(
+        'the roll-out list uses this profile and has rows still waiting for their phone; apply another list first',
+        409,
+      );
+    }
+    return store.transaction(() => store.rollout.removeProfile(id));
   }
 
   // -----------------------------------------------------------------------------------------
+
+  /** The list read and checked once; `confirm` applies exactly what the preview showed. */
+  #read(input: ImportInput): { list: ExtensionList; profile: ProfileView | null; preview: RolloutPreview } {
+    const list = readExtensionList(input.csv, input.mapping);
+    const profile = this.#profileOrNull(input.profileId);
+    const planned = planRows(list, profile);
+    return {
+      list,
+      profile,
+      preview: {
+        encoding: list.encoding,
+        delimiter: list.delimiter,
+        columns: list.columns,
+        rows: planned.rows,
+        problems: planned.problems,
+      },
+    };
+  }
 
   #profileOrNull(id: string | undefined): ProfileView | null {
     if (id === undefined) return null;
@@ -210,7 +235,13 @@ export class Rollout {
   #provision(row: RolloutRowRecord, mac: string, by: NonNullable<RolloutRowRecord['assignedBy']>, at: number): void {
     const { store } = this.#o;
     const phone = store.phones.preStage(mac, at);
-    const profile = this.#profileOrNull(store.rollout.meta().profileId ?? undefined);
+    const profileId = store.rollout.meta().profileId;
+    const profile = profileId === null ? null : (store.rollout.profile(profileId) ?? null);
+    if (profileId !== null && !profile) {
+      // Removed since the list was applied (only possible once every waiting row had its job): wait, never guess.
+      store.rollout.assign(row.id, phone.mac, null, by, at);
+      return;
+    }
     const { items, problems } = rowItems(row.values, profile, { mac: phone.mac, model: phone.model });
     if (problems.length || (profile?.model && phone.model && profile.model !== phone.model)) {
       // Phone facts ({{mac}}, {{model}}) or the model only fit once the phone is known: the row waits.

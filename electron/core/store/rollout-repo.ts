@@ -42,6 +42,7 @@ interface ProfileRow {
 export class RolloutRepo {
   readonly #rows;
   readonly #byMac;
+  readonly #refByMac;
   readonly #byId;
   readonly #insert;
   readonly #clear;
@@ -60,6 +61,7 @@ export class RolloutRepo {
   ) {
     this.#rows = db.prepare<[], RowRow>('SELECT * FROM rollout_rows ORDER BY line, rowid');
     this.#byMac = db.prepare<[string], RowRow>('SELECT * FROM rollout_rows WHERE mac = ?');
+    this.#refByMac = db.prepare<[string], { id: string; job_id: string | null }>('SELECT id, job_id FROM rollout_rows WHERE mac = ?');
     this.#byId = db.prepare<[string], RowRow>('SELECT * FROM rollout_rows WHERE id = ?');
     this.#insert = db.prepare<[RowRow]>(
       `INSERT INTO rollout_rows (id, line, mac, extension, display_name, values_sealed, job_id, assigned_by, updated_at)
@@ -94,6 +96,12 @@ export class RolloutRepo {
   byMac(mac: string): RolloutRowRecord | undefined {
     const row = this.#byMac.get(mac);
     return row && this.#toRecord(row);
+  }
+
+  /** The row of a phone without unsealing its values: for the check every phone contact makes. */
+  refByMac(mac: string): { id: string; jobId: string | null } | undefined {
+    const row = this.#refByMac.get(mac);
+    return row && { id: row.id, jobId: row.job_id };
   }
 
   byId(id: string): RolloutRowRecord | undefined {

@@ -1,5 +1,6 @@
 import type { DiagnosticBundleView } from '../../../shared/api.js';
 import type { TraceDownloadProgress, TraceLevelSetting, TracePreset } from '../../../shared/traces.js';
+import { saveBlob } from '../lib/download.js';
 import type { SliceCreator } from './types.js';
 
 export interface DiagnosticsSlice {
@@ -48,16 +49,3 @@ export const createDiagnosticsSlice: SliceCreator<DiagnosticsSlice> = (api) => (
     return bundle;
   },
 });
-
-/** Hands a fetched file to the browser's own download. */
-function saveBlob(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.rel = 'noopener';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}

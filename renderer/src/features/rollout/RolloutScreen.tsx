@@ -20,6 +20,7 @@ import { ROLLOUT_COLUMNS, ROLLOUT_STATES, type RolloutState } from '../../../../
 import { useAsyncAction } from '../../hooks/useAsyncAction.js';
 import { useLoadOnMount } from '../../hooks/useLoadOnMount.js';
 import { useLanguage, useT, type MessageKey } from '../../i18n/index.js';
+import { saveBlob } from '../../lib/download.js';
 import { formatDateTime } from '../../lib/format.js';
 import { useAppStore } from '../../store/context.js';
 
@@ -395,18 +396,18 @@ function ReportCard() {
   const handOverReport = useAppStore((state) => state.handOverReport);
   const exportRolloutList = useAppStore((state) => state.exportRolloutList);
   const list = useAsyncAction(async () => {
-    download(new Blob([await exportRolloutList()], { type: 'text/csv;charset=utf-8' }), `extensions-${site || 'site'}.csv`);
+    saveBlob(new Blob([await exportRolloutList()], { type: 'text/csv;charset=utf-8' }), `extensions-${site || 'site'}.csv`);
   });
   const csv = useAsyncAction(async () => {
     const text = await handOverReport('csv', { site, technician, language });
-    download(new Blob([text], { type: 'text/csv;charset=utf-8' }), `handover-${site || 'site'}.csv`);
+    saveBlob(new Blob([text], { type: 'text/csv;charset=utf-8' }), `handover-${site || 'site'}.csv`);
   });
   const html = useAsyncAction(async () => {
     const page = await handOverReport('html', { site, technician, language });
     const blob = new Blob([page], { type: 'text/html;charset=utf-8' });
     // A tab of its own to print from (Ctrl+P → PDF, A4); a blocked pop-up gets the file instead.
     const url = URL.createObjectURL(blob);
-    if (!window.open(url, '_blank')) download(blob, `handover-${site || 'site'}.html`);
+    if (!window.open(url, '_blank')) saveBlob(blob, `handover-${site || 'site'}.html`);
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
   });
   return (
@@ -438,15 +439,6 @@ function ReportCard() {
 function columnChoices(t: (key: MessageKey, params?: Record<string, string | number>) => string, own: string) {
   const known = ROLLOUT_COLUMNS.map((key) => ({ value: key as string, label: t(`rollout.column.${key}` as MessageKey) }));
   return known.some((k) => k.value === own) ? known : [...known, { value: own, label: `{{${own}}}` }];
-}
-
-function download(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 function toBase64(bytes: Uint8Array): string {
