@@ -201,6 +201,10 @@ export const API_REQUESTS = {
   'profiles.remove': z.object({ id: z.string().min(1).max(64) }),
   /** A profile from a configured phone: identity, per-phone and secret items left out (and listed). */
   'profiles.fromPhone': z.object({ mac, name: z.string().min(1).max(100) }),
+  /** The profiles (all, or those named) as a JSON file; literal secrets are left out and listed. */
+  'profiles.export': z.object({ ids: z.array(z.string().min(1).max(64)).min(1).max(500).optional() }),
+  /** A file of `profiles.export`: all its profiles or none (a corrupt file is refused, nothing changed). */
+  'profiles.import': z.object({ json: z.string().min(1).max(2_000_000) }),
   /** `preview`: what would change per phone, nothing queued; otherwise one write job per phone. */
   'profiles.apply': z.object({
     profileId: z.string().min(1).max(64),
@@ -284,6 +288,9 @@ export interface ApiResponses {
   'profiles.save': ProfileView;
   'profiles.remove': { removed: boolean };
   'profiles.fromPhone': { profile: ProfileView; leftOut: { name: string; why: string }[] };
+  'profiles.export': { json: string; leftOut: { profile: string; item: string }[] };
+  /** `replaced`: names of profiles that existed and were replaced by the file's. */
+  'profiles.import': { profiles: ProfileView[]; replaced: string[] };
   'profiles.apply': { phones: ProfileApplyView[]; jobs: JobView[] };
   'rollout.import': RolloutPreview;
   'rollout.confirm': RolloutStatus;

@@ -5,6 +5,7 @@ import { itemKey } from '../../../shared/protocol.js';
 import { normalizeMac } from '../discovery/fingerprint.js';
 import { isLoggedAsSecret, type JobRecord, type Store } from '../store/index.js';
 import { rowItems } from './plan.js';
+import { profilesFromFile, profilesToFile } from './profile-file.js';
 import { profileItemsFromPhone } from './profile-from-phone.js';
 import { listCsv, reportCsv, reportHtml, sampleCsv, type ReportFacts } from './report.js';
 import { RolloutRefusal, type ImportInput, type Rollout } from './rollout.js';
@@ -15,6 +16,8 @@ export type RolloutMethod =
   | 'profiles.remove'
   | 'profiles.apply'
   | 'profiles.fromPhone'
+  | 'profiles.export'
+  | 'profiles.import'
   | 'rollout.import'
   | 'rollout.confirm'
   | 'rollout.status'
@@ -67,6 +70,13 @@ export function rolloutHandlers(ctx: RolloutHandlerContext): Pick<ApiHandlers, R
       const { items, leftOut } = profileItemsFromPhone(store.inventory.list(mac));
       return { profile: rollout.saveProfile({ name, model: phone.model, items }), leftOut };
     },
+    'profiles.export': async ({ ids }) => {
+      const all = rollout.profiles();
+      const missing = ids?.filter((id) => !all.some((p) => p.id === id)) ?? [];
+      if (missing.length) throw new RolloutRefusal(`no profile ${missing.join(', ')}`, 404);
+      return profilesToFile(ids ? all.filter((p) => ids.includes(p.id)) : all);
+    },
+    'profiles.import': async ({ json }) => rollout.importProfiles(profilesFromFile(json)),
     'profiles.apply': async ({ profileId, macs, preview }) => {
       const profile = rollout.profiles().find((p) => p.id === profileId);
       if (!profile) throw new RolloutRefusal(`no profile ${profileId}`, 404);

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { FINAL_JOB_STATES } from '../../../shared/jobs.js';
-import type { WpiItem } from '../../../shared/protocol.js';
+import type { ValidationIssue } from '../../../shared/model.js';
+import { checkProfileItem } from '../../../shared/profile-rules.js';
+import { itemKey, type WpiItem } from '../../../shared/protocol.js';
 import type { ProfileView, RolloutPreview, RolloutProblem, RolloutRowView, RolloutState, RolloutStatus } from '../../../shared/rollout.js';
 import { ROLLOUT_STATES } from '../../../shared/rollout.js';
-import { validateItemRef } from '../../../shared/validation.js';
+import { violationMessage } from '../../../shared/validation.js';
 import type { RolloutRowRecord, Store } from '../store/index.js';
 import { readExtensionList, type ExtensionList } from './extension-list.js';
 import { planRows, rowItems } from './plan.js';
@@ -14,6 +16,8 @@ export class RolloutRefusal extends Error {
     message: string,
     readonly statusCode: 400 | 404 | 409 = 400,
     readonly problems: RolloutProblem[] = [],
+    /** Per item, for a form to show next to the item (`ApiErrorBody.issues`). */
+    readonly issues: ValidationIssue[] | undefined = undefined,
   ) {
     super(message);
   }
@@ -175,9 +179,11 @@ export class Rollout {
   saveProfile(input: { id?: string | undefined; name: string; model?: string | null | undefined; items: WpiItem[] }): ProfileView {
     const name = input.name.trim();
     if (!name) throw new RolloutRefusal('a profile needs a name');
-    for (const item of input.items) {
-      const problem = validateItemRef(item);
-      if (problem) throw new RolloutRefusal(`${item.name}: ${problem}`);
+    const issues = profileIssues(input.items);
+    if (issues.length) {
+      const first = issues[0] as ValidationIssue;
+      const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+      throw new RolloutRefusal(`${itemKey(first)}: ${first.message}${more}`, 400, [], issues);
     }
     const clash = this.profiles().find((p) => p.name === name && p.id !== input.id);
     if (clash) throw new RolloutRefusal(`a profile named ${name} exists already`);
@@ -190,6 +196,33 @@ export class Rollout {
     };
     this.#o.store.transaction(() => this.#o.store.rollout.saveProfile(profile));
     return profile;
+  }
+
+  /**
+   * Profiles from a file: all or none. Each is checked like a saved one; a profile of the same
+   * name is replaced (its id kept, so a roll-out list using it keeps it).
+   */
+  importProfiles(entries: readonly { name: string; model: string | null; items: WpiItem[] }[]): {
+    profiles: ProfileView[];
+    replaced: string[];
+  } {
+    const problems = entries.flatMap((entry) =>
+      profileIssues(entry.items).map((issue) => `${entry.name.trim()}: ${itemKey(issue)} ${issue.message}`),
+    );
+    if (problems.length) throw new RolloutRefusal(`nothing imported: ${problems.join('; ')}`);
+    const existing = new Map(this.profiles().map((p) => [p.name, p]));
+    const at = this.#o.now();
+    const replaced: string[] = [];
+    const profiles = entries.map((entry): ProfileView => {
+      const name = entry.name.trim();
+      const old = existing.get(name);
+      if (old) replaced.push(name);
+      return { id: old?.id ?? randomUUID(), name, model: entry.model?.trim() || null, items: entry.items, updatedAt: at };
+    });
+    this.#o.store.transaction(() => {
+      for (const profile of profiles) this.#o.store.rollout.saveProfile(profile);
+    });
+    return { profiles, replaced };
   }
 
   /** Refused while the roll-out list uses it: rows still waiting for their phone would lose their profile. */
@@ -305,4 +338,18 @@ export function rowState(row: RolloutRowRecord, phone: PhoneOf, job: JobOf): { s
 function sameValues(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   return [...keys].every((k) => (a[k] ?? '') === (b[k] ?? ''));
+}
+
+/** Every item of a profile that breaks a rule, named for the editor (a {{variable}} is checked per phone later). */
+export function profileIssues(items: readonly WpiItem[]): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const seen = new Set<string>();
+  for (const item of items) {
+    const key = itemKey(item);
+    const violation = checkProfileItem(item, items);
+    const message = violation ? violationMessage(violation) : seen.has(key) ? 'is in the profile twice' : null;
+    seen.add(key);
+    if (message) issues.push({ name: item.name, ...(item.index === undefined ? {} : { index: item.index }), message });
+  }
+  return issues;
 }

@@ -1,4 +1,4 @@
-import type { ApiReq } from '../../../shared/api.js';
+import type { ApiReq, ApiRes } from '../../../shared/api.js';
 import type { ProfileView, RolloutPreview, RolloutStatus } from '../../../shared/rollout.js';
 import type { SliceCreator } from './types.js';
 
@@ -30,6 +30,12 @@ export interface RolloutSlice {
   /** Saves a profile from a configured phone; returns what was left out and why. */
   profileFromPhone(mac: string, name: string): Promise<{ name: string; why: string }[]>;
   removeProfile(id: string): Promise<void>;
+  /** `profiles.save`; a refusal carries per-item `issues`. */
+  saveProfile(profile: ApiReq<'profiles.save'>): Promise<ProfileView>;
+  exportProfiles(ids?: string[]): Promise<ApiRes<'profiles.export'>>;
+  importProfiles(json: string): Promise<ApiRes<'profiles.import'>>;
+  /** With `preview`, what would change per phone and nothing queued; else the queued jobs too. */
+  applyProfile(profileId: string, macs: string[], preview: boolean): Promise<ApiRes<'profiles.apply'>>;
 }
 
 export const createRolloutSlice: SliceCreator<RolloutSlice> = (api) => (set) => ({
@@ -81,6 +87,26 @@ export const createRolloutSlice: SliceCreator<RolloutSlice> = (api) => (set) => 
   async removeProfile(id) {
     await api.call('profiles.remove', { id });
     set({ profiles: await api.call('profiles.list', {}) });
+  },
+
+  async saveProfile(profile) {
+    const saved = await api.call('profiles.save', profile);
+    set({ profiles: await api.call('profiles.list', {}) });
+    return saved;
+  },
+
+  async exportProfiles(ids) {
+    return api.call('profiles.export', ids ? { ids } : {});
+  },
+
+  async importProfiles(json) {
+    const result = await api.call('profiles.import', { json });
+    set({ profiles: await api.call('profiles.list', {}) });
+    return result;
+  },
+
+  async applyProfile(profileId, macs, preview) {
+    return api.call('profiles.apply', { profileId, macs, preview });
   },
 
   async exportRolloutList() {

@@ -4,8 +4,8 @@ import type { CatalogueItem, ItemType } from '../../../../shared/catalogue.js';
 import type { ItemView } from '../../../../shared/model.js';
 import { useT, type MessageKey } from '../../i18n/index.js';
 import { itemLabel, itemTestId } from '../../lib/format.js';
-import { useAppStore } from '../../store/context.js';
 import type { ItemRef } from '../../store/editor.js';
+import { useEditorSource } from './editorSource.js';
 import { SecretItemInput } from './SecretItemInput.js';
 import { useItemState } from './useItemState.js';
 
@@ -43,7 +43,7 @@ function enumOptions(entry: CatalogueItem, current: string) {
 export const ItemControl = memo(function ItemControl({ item, entry, view, locked }: ItemControlProps) {
   const t = useT();
   const state = useItemState(item);
-  const setPendingValue = useAppStore((s) => s.setPendingValue);
+  const { setPendingValue, acceptsVariables } = useEditorSource();
   const label = itemLabel(item);
   const disabled = locked || entry?.readOnly === true;
   const secret = entry?.secret === true || entry?.type === 'password' || view?.secret === true;
@@ -57,10 +57,13 @@ export const ItemControl = memo(function ItemControl({ item, entry, view, locked
     'data-testid': itemTestId('item', item),
     'aria-label': label,
     error: state.problem,
+    description: state.variables.length ? t('profile.resolvedPerPhone', { variables: state.variables.join(', ') }) : undefined,
     disabled,
   };
 
-  if (!entry || disabled) {
+  // A {{variable}} is text until it is resolved per phone: a typed control could not hold it.
+  const freeText = acceptsVariables && (state.variables.length > 0 || entry?.type === 'integer');
+  if (!entry || disabled || freeText) {
     return <TextInput {...common} value={value} onChange={(event) => change(event.currentTarget.value)} />;
   }
   switch (entry.type) {
@@ -75,7 +78,7 @@ export const ItemControl = memo(function ItemControl({ item, entry, view, locked
       );
     case 'enum':
       // Partly known value lists suggest but do not restrict (valuesIncomplete).
-      return entry.valuesIncomplete ? (
+      return entry.valuesIncomplete || acceptsVariables ? (
         <Autocomplete {...common} data={entry.values ?? []} value={value} onChange={change} />
       ) : (
         <Select

@@ -3,9 +3,9 @@ import { useMemo } from 'react';
 import { catalogueItem, SECRET_MASK } from '../../../../shared/catalogue.js';
 import { useT } from '../../i18n/index.js';
 import { itemLabel, itemTestId } from '../../lib/format.js';
-import { checkItem } from '../../../../shared/item-rules.js';
-import { useAppStore } from '../../store/context.js';
 import type { PendingChange } from '../../store/editor.js';
+import { templateVariables } from '../../../../shared/profile-rules.js';
+import { useEditorSource } from './editorSource.js';
 import { violationText } from './violationText.js';
 
 function isSecret(change: PendingChange): boolean {
@@ -19,12 +19,15 @@ function shown(value: string, secret: boolean): string {
   return value === '' ? '""' : value;
 }
 
-/** What Apply will send, as old → new, with the rule each value breaks, if any. */
-export function PendingChangesPanel() {
+/**
+ * What Apply will send, as old → new, with the rule each value breaks, if any. For a profile
+ * (`ofProfile`) it is the profile's item list: what was typed is all there is, no old value.
+ */
+export function PendingChangesPanel({ ofProfile = false }: { ofProfile?: boolean }) {
   const t = useT();
-  const pending = useAppStore((state) => state.editor.pending);
-  const serverIssues = useAppStore((state) => state.editor.serverIssues);
-  const discardPending = useAppStore((state) => state.discardPending);
+  const source = useEditorSource();
+  const pending = source.useEditor((editor) => editor.pending);
+  const serverIssues = source.useEditor((editor) => editor.serverIssues);
   const changes = useMemo(() => Object.entries(pending).sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true })), [pending]);
   if (changes.length === 0) return null;
   const pendingItems = changes.map(([, change]) => change);
@@ -32,7 +35,7 @@ export function PendingChangesPanel() {
   return (
     <Card withBorder padding="sm" data-testid="pending-changes">
       <Title order={5} mb="xs">
-        {t('editor.pendingTitle', { count: changes.length })}
+        {t(ofProfile ? 'profile.itemsTitle' : 'editor.pendingTitle', { count: changes.length })}
       </Title>
       <Table fz="sm" verticalSpacing={4}>
         <Table.Thead>
@@ -46,9 +49,10 @@ export function PendingChangesPanel() {
         <Table.Tbody>
           {changes.map(([key, change]) => {
             const secret = isSecret(change);
-            const violation = checkItem(change, pendingItems);
+            const violation = source.check(change, pendingItems);
             const serverIssue = serverIssues.find((issue) => issue.name === change.name && issue.index === change.index);
             const problem = violation ? violationText(t, violation) : serverIssue?.message;
+            const variables = source.acceptsVariables ? templateVariables(change.value) : [];
             return (
               <Table.Tr key={key} data-testid={itemTestId('pending', change)}>
                 <Table.Td>
@@ -58,16 +62,21 @@ export function PendingChangesPanel() {
                 </Table.Td>
                 <Table.Td>
                   <Group gap={6} wrap="nowrap">
-                    <Code c="dimmed" style={{ textDecoration: 'line-through' }}>
-                      {shown(change.original, secret)}
-                    </Code>
-                    <Text size="sm">→</Text>
+                    {!ofProfile && (
+                      <>
+                        <Code c="dimmed" style={{ textDecoration: 'line-through' }}>
+                          {shown(change.original, secret)}
+                        </Code>
+                        <Text size="sm">→</Text>
+                      </>
+                    )}
                     <Code>{shown(change.value, secret)}</Code>
                   </Group>
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm" c={problem ? 'red' : 'teal'} data-testid={itemTestId('check', change)}>
-                    {problem ?? t('editor.checkOk')}
+                    {problem ??
+                      (variables.length ? t('profile.resolvedPerPhone', { variables: variables.join(', ') }) : t('editor.checkOk'))}
                   </Text>
                 </Table.Td>
                 <Table.Td>
@@ -76,7 +85,7 @@ export function PendingChangesPanel() {
                       variant="subtle"
                       color="gray"
                       aria-label={t('editor.discard')}
-                      onClick={() => discardPending(key)}
+                      onClick={() => source.discardPending(key)}
                       data-testid={itemTestId('discard', change)}
                     >
                       ✕

@@ -5,8 +5,8 @@ import type { ItemView } from '../../../../shared/model.js';
 import { useAsyncAction } from '../../hooks/useAsyncAction.js';
 import { useT } from '../../i18n/index.js';
 import { itemTestId } from '../../lib/format.js';
-import { useAppStore } from '../../store/context.js';
 import type { ItemRef } from '../../store/editor.js';
+import { useEditorSource } from './editorSource.js';
 import type { ItemState } from './useItemState.js';
 
 interface SecretItemInputProps {
@@ -23,8 +23,7 @@ interface SecretItemInputProps {
  */
 export function SecretItemInput({ item, view, state, label, disabled }: SecretItemInputProps) {
   const t = useT();
-  const revealItem = useAppStore((s) => s.revealItem);
-  const setPendingValue = useAppStore((s) => s.setPendingValue);
+  const { revealItem, setPendingValue } = useEditorSource();
   const [visible, setVisible] = useState(false);
   const reveal = useAsyncAction(() => revealItem(item), 'notice.revealFailed');
 

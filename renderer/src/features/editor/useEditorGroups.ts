@@ -2,8 +2,7 @@ import { useMemo } from 'react';
 import type { ItemView } from '../../../../shared/model.js';
 import { itemKey } from '../../../../shared/protocol.js';
 import { buildEditorModel, editorCategoryOf, type EditorCategory, type EditorGroup } from '../../lib/editorModel.js';
-import { checkItem } from '../../../../shared/item-rules.js';
-import { useAppStore } from '../../store/context.js';
+import { useEditorSource } from './editorSource.js';
 import { parseItemKey } from './useItemState.js';
 
 export interface EditorGroups {
@@ -18,12 +17,13 @@ export interface EditorGroups {
 
 /** The editor's view of the store: groups to show, items by key, and what is pending where. */
 export function useEditorGroups(query: string, includeCatalogue: boolean): EditorGroups {
-  const items = useAppStore((state) => state.editor.items);
+  const source = useEditorSource();
+  const items = source.useEditor((editor) => editor.items);
   // A joined string is a stable selector result: the groups are rebuilt when the set of pending
   // items changes, not on every keystroke inside one of them.
-  const pendingKeys = useAppStore((state) => Object.keys(state.editor.pending).sort().join('\n'));
-  const hasLocalProblems = useAppStore((state) =>
-    Object.values(state.editor.pending).some((change, _, all) => checkItem(change, all) !== null),
+  const pendingKeys = source.useEditor((editor) => Object.keys(editor.pending).sort().join('\n'));
+  const hasLocalProblems = source.useEditor((editor) =>
+    Object.values(editor.pending).some((change, _, all) => source.check(change, all) !== null),
   );
 
   const pendingRefs = useMemo(() => (pendingKeys === '' ? [] : pendingKeys.split('\n').map(parseItemKey)), [pendingKeys]);

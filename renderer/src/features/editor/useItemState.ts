@@ -1,8 +1,8 @@
 import { itemKey } from '../../../../shared/protocol.js';
 import { useT } from '../../i18n/index.js';
-import { checkItem } from '../../../../shared/item-rules.js';
-import { useAppStore } from '../../store/context.js';
+import { templateVariables } from '../../../../shared/profile-rules.js';
 import type { ItemRef, PendingChange } from '../../store/editor.js';
+import { useEditorSource } from './editorSource.js';
 import { violationText } from './violationText.js';
 
 export interface ItemState {
@@ -11,17 +11,21 @@ export interface ItemState {
   revealed: string | undefined;
   /** Local rule violation of the pending value, else the main process's issue, else undefined. */
   problem: string | undefined;
+  /** Profiles: the `{{variables}}` of the value, resolved per phone when the profile is applied. */
+  variables: string[];
 }
 
 /** One item's editing state; subscribes to that item only, so typing re-renders one control. */
 export function useItemState(item: ItemRef): ItemState {
   const t = useT();
+  const source = useEditorSource();
   const key = itemKey(item);
-  const pending = useAppStore((state) => state.editor.pending[key]);
-  const revealed = useAppStore((state) => state.editor.revealed[key]);
-  const serverIssue = useAppStore((state) => state.editor.serverIssues.find((issue) => itemKey(issue) === key));
-  const violation = pending ? checkItem(pending) : null;
-  return { key, pending, revealed, problem: violation ? violationText(t, violation) : serverIssue?.message };
+  const pending = source.useEditor((editor) => editor.pending[key]);
+  const revealed = source.useEditor((editor) => editor.revealed[key]);
+  const serverIssue = source.useEditor((editor) => editor.serverIssues.find((issue) => itemKey(issue) === key));
+  const violation = pending ? source.check(pending) : null;
+  const variables = source.acceptsVariables && pending ? templateVariables(pending.value) : [];
+  return { key, pending, revealed, problem: violation ? violationText(t, violation) : serverIssue?.message, variables };
 }
 
 /** Inverse of `itemKey`: `name#index` back to its parts. */

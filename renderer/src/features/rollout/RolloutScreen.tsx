@@ -21,6 +21,7 @@ import { useAsyncAction } from '../../hooks/useAsyncAction.js';
 import { useLoadOnMount } from '../../hooks/useLoadOnMount.js';
 import { useLanguage, useT, type MessageKey } from '../../i18n/index.js';
 import { saveBlob } from '../../lib/download.js';
+import { ProfilesCard } from './ProfilesCard.js';
 import { formatDateTime } from '../../lib/format.js';
 import { useAppStore } from '../../store/context.js';
 
@@ -116,74 +117,6 @@ function ImportCard() {
           </FileButton>
         </Group>
       </Group>
-    </Card>
-  );
-}
-
-/** Profiles: saved from a configured phone (what was left out is said), chosen for an import. */
-function ProfilesCard() {
-  const t = useT();
-  const profiles = useAppStore((state) => state.profiles);
-  const phones = useAppStore((state) => state.phones);
-  const loadProfiles = useAppStore((state) => state.loadProfiles);
-  const profileFromPhone = useAppStore((state) => state.profileFromPhone);
-  const removeProfile = useAppStore((state) => state.removeProfile);
-  useLoadOnMount(loadProfiles);
-  const [mac, setMac] = useState<string | null>(null);
-  const [name, setName] = useState('');
-  const [leftOut, setLeftOut] = useState<{ name: string; why: string }[] | null>(null);
-  const save = useAsyncAction(async () => {
-    if (!mac || !name.trim()) return;
-    setLeftOut(await profileFromPhone(mac, name.trim()));
-    setName('');
-  });
-  const remove = useAsyncAction(removeProfile);
-  const phoneOptions = Object.values(phones).map((p) => ({
-    value: p.mac,
-    label: [p.mac, p.e164, p.model].filter(Boolean).join(' · '),
-  }));
-  return (
-    <Card withBorder padding="sm">
-      <Stack gap="sm">
-        <Text fw={600}>{t('rollout.profiles')}</Text>
-        {profiles.length === 0 ? (
-          <Text size="sm" c="dimmed">
-            {t('rollout.noProfiles')}
-          </Text>
-        ) : (
-          <Table data-testid="rollout-profiles">
-            <Table.Tbody>
-              {profiles.map((p) => (
-                <Table.Tr key={p.id}>
-                  <Table.Td>{p.name}</Table.Td>
-                  <Table.Td>{p.model ?? t('rollout.anyModel')}</Table.Td>
-                  <Table.Td>{t('rollout.profileItems', { count: p.items.length })}</Table.Td>
-                  <Table.Td>
-                    <Button size="compact-xs" variant="default" color="red" loading={remove.busy} onClick={() => void remove.run(p.id)}>
-                      {t('files.remove')}
-                    </Button>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
-        <Group align="flex-end">
-          <Select label={t('rollout.fromPhone')} data={phoneOptions} value={mac} onChange={setMac} searchable w={340} />
-          <TextInput label={t('rollout.profileName')} value={name} onChange={(e) => setName(e.currentTarget.value)} />
-          <Button variant="default" disabled={!mac || !name.trim()} loading={save.busy} onClick={() => void save.run()}>
-            {t('rollout.saveProfile')}
-          </Button>
-        </Group>
-        {leftOut && (
-          <Alert color="blue" title={t('rollout.leftOut', { count: leftOut.length })} withCloseButton onClose={() => setLeftOut(null)}>
-            <Text size="xs">{leftOut.map((l) => `${l.name}: ${l.why}`).join(' · ')}</Text>
-          </Alert>
-        )}
-        <Text size="xs" c="dimmed">
-          {t('rollout.variablesHint')}
-        </Text>
-      </Stack>
     </Card>
   );
 }
