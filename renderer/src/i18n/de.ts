@@ -653,4 +653,18 @@ export const de: Record<MessageKey, string> = {
   'profile.import': 'Importieren (JSON)',
   'profile.imported': '{count} Profil(e) importiert, davon {replaced} mit gleichem Namen ersetzt',
   'profile.importFailed': 'Die Datei wurde nicht importiert (nichts geändert)',
+  'apply.title': 'Profil auf {count} Telefon(e) anwenden',
+  'apply.pickProfile': 'Profil wählen: zuerst wird gezeigt, was sich ändern würde',
+  'apply.previewFailed': 'Was sich ändern würde, konnte nicht ermittelt werden',
+  'apply.failed': 'Das Profil konnte nicht angewendet werden',
+  'apply.summary':
+    '{changing} Telefon(e) werden geändert, {refused} können das Profil nicht erhalten (siehe unten), {unchanged} entsprechen ihm schon',
+  'apply.queued': '{count} Auftrag/Aufträge eingereiht',
+  'apply.showProgress': 'Fortschritt zeigen',
+  'apply.confirm': 'Für {count} Telefon(e) einreihen',
+  'apply.state.refused': 'nicht angewendet',
+  'apply.state.changes': 'wird geändert',
+  'apply.state.unchanged': 'nichts zu ändern',
+  'apply.unknownCurrent': 'aktueller Wert unbekannt',
+  'apply.action': 'Profil anwenden',
 };

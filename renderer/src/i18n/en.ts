@@ -645,6 +645,19 @@ export const en = {
   'profile.import': 'Import (JSON)',
   'profile.imported': '{count} profile(s) imported, {replaced} of them replaced one of the same name',
   'profile.importFailed': 'The file was not imported (nothing changed)',
+  'apply.title': 'Apply a profile to {count} phone(s)',
+  'apply.pickProfile': 'Choose a profile: what would change is shown first',
+  'apply.previewFailed': 'What would change could not be worked out',
+  'apply.failed': 'The profile could not be applied',
+  'apply.summary': '{changing} phone(s) will change, {refused} cannot get the profile (see below), {unchanged} already match',
+  'apply.queued': '{count} job(s) queued',
+  'apply.showProgress': 'Show progress',
+  'apply.confirm': 'Queue for {count} phone(s)',
+  'apply.state.refused': 'not applied',
+  'apply.state.changes': 'will change',
+  'apply.state.unchanged': 'nothing to change',
+  'apply.unknownCurrent': 'current value unknown',
+  'apply.action': 'Apply profile',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -8,6 +8,7 @@ import { DiagnosticsActions } from '../diagnostics/DiagnosticsActions.js';
 import { DeployDialog, type DeployMode } from '../files/DeployDialog.js';
 import { CertificateDeployDialog } from '../certificates/CertificateDeployDialog.js';
 import { JOB_KIND_UI } from '../jobs/kinds.js';
+import { ApplyProfileDialog } from '../profiles/ApplyProfileDialog.js';
 
 /** What can be done to many phones at once; restart asks first because calls drop. */
 export function BulkActions({ macs, onDone }: { macs: string[]; onDone(): void }) {
@@ -22,6 +23,7 @@ export function BulkActions({ macs, onDone }: { macs: string[]; onDone(): void }
   const [diagnosing, setDiagnosing] = useState(false);
   const [deployingCertificate, setDeployingCertificate] = useState(false);
   const [confirmSecure, setConfirmSecure] = useState(false);
+  const [applyingProfile, setApplyingProfile] = useState(false);
   const secure = useAsyncAction(async () => {
     const jobs = await createJobs(macs, 'secure-mode');
     notify({ tone: 'success', message: 'notice.jobsCreated', params: { count: jobs.length } });
@@ -104,6 +106,10 @@ export function BulkActions({ macs, onDone }: { macs: string[]; onDone(): void }
         {t('deploy.firmwareAction')}
       </Button>
       <DeployDialog opened={deploying !== null} mode={deploying ?? 'file'} macs={macs} onClose={() => setDeploying(null)} />
+      <Button size="xs" variant="default" disabled={none} onClick={() => setApplyingProfile(true)} data-testid="apply-profile-selected">
+        {t('apply.action')}
+      </Button>
+      <ApplyProfileDialog opened={applyingProfile} macs={macs} onClose={() => setApplyingProfile(false)} />
       <Button size="xs" variant="default" disabled={none} onClick={() => setDiagnosing(true)} data-testid="diagnostics-selected">
         {t('diag.title')}
       </Button>
