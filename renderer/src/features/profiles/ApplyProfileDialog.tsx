@@ -1,5 +1,5 @@
 import { Alert, Badge, Button, Code, Group, Modal, ScrollArea, Select, Stack, Table, Text } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { ApiRes, ProfileApplyView } from '../../../../shared/api.js';
 import { SECRET_MASK } from '../../../../shared/catalogue.js';
 import { useAsyncAction } from '../../hooks/useAsyncAction.js';
@@ -47,13 +47,11 @@ function ApplyProfileBody({ macs, onClose }: { macs: string[]; onClose(): void }
     notify({ tone: 'success', message: 'notice.jobsCreated', params: { count: result.jobs.length } });
   }, 'apply.failed');
 
-  useEffect(() => {
+  const choose = (id: string | null) => {
+    setProfileId(id);
     setPreview(null);
-    setQueued(null);
-    if (profileId) void check.run(profileId);
-    // `check.run` is stable; a new profile (or selection) is what asks for a new preview.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [profileId, macs]);
+    if (id) void check.run(id);
+  };
 
   const changing = preview?.phones.filter((p) => !p.problems.length && p.changes.length).length ?? 0;
   const refused = preview?.phones.filter((p) => p.problems.length).length ?? 0;
@@ -66,7 +64,7 @@ function ApplyProfileBody({ macs, onClose }: { macs: string[]; onClose(): void }
         placeholder={t('apply.pickProfile')}
         data={profiles.map((p) => ({ value: p.id, label: p.model ? `${p.name} (${p.model})` : p.name }))}
         value={profileId}
-        onChange={setProfileId}
+        onChange={choose}
         disabled={queued !== null}
         data-testid="apply-profile"
       />
