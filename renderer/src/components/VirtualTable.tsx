@@ -6,7 +6,7 @@ import { useRef, type HTMLAttributes, type KeyboardEvent, type ReactNode } from 
 /** Dense rows; fixed height keeps virtualisation exact without measuring every row. */
 const ROW_HEIGHT = 36;
 
-type RowProps = HTMLAttributes<HTMLTableRowElement> & { 'data-testid'?: string };
+type RowProps = HTMLAttributes<HTMLTableRowElement> & { [data: `data-${string}`]: string | undefined };
 
 interface VirtualTableProps<T> {
   table: TanstackTable<T>;

@@ -420,7 +420,8 @@ export const de: Record<MessageKey, string> = {
   'rollout.profile': 'Profil',
   'rollout.noProfile': 'Ohne Profil: nur die Werte der Liste',
   'rollout.profiles': 'Profile',
-  'rollout.noProfiles': 'Noch kein Profil. Speichern Sie eines von einem eingerichteten Telefon.',
+  'rollout.noProfiles':
+    'Noch kein Profil. Mit „Neues Profil“ erstellen, eine Datei importieren oder von einem eingerichteten Telefon speichern.',
   'rollout.anyModel': 'jedes Modell',
   'rollout.profileItems': '{count} Parameter',
   'rollout.fromPhone': 'Von einem eingerichteten Telefon',
@@ -462,7 +463,6 @@ export const de: Record<MessageKey, string> = {
   'rollout.assign': 'Zuordnen',
   'rollout.assignMac': 'MAC des Telefons',
   'rollout.unassign': 'Zuordnung lösen',
-  'rollout.more': '{count} weitere Zeile(n): Filter eingrenzen',
   'rollout.state.unassigned': 'noch kein Telefon',
   'rollout.state.not-seen': 'noch nicht gesehen',
   'rollout.state.waiting-adoption': 'wartet auf Übernahme',
@@ -667,4 +667,9 @@ export const de: Record<MessageKey, string> = {
   'apply.state.unchanged': 'nichts zu ändern',
   'apply.unknownCurrent': 'aktueller Wert unbekannt',
   'apply.action': 'Profil anwenden',
+  'rollout.selectRow': 'Zeile {line} auswählen',
+  'rollout.search': 'Zeile, MAC, Nummer, Name suchen',
+  'rollout.applyProfile': 'Profil auf Ausgewählte anwenden ({count})',
+  'rollout.rows': 'Roll-out-Zeilen',
+  'rollout.noMatch': 'Keine Zeile passt.',
 };

@@ -416,7 +416,7 @@ export const en = {
   'rollout.profile': 'Profile',
   'rollout.noProfile': 'Without a profile: only the list’s own values',
   'rollout.profiles': 'Profiles',
-  'rollout.noProfiles': 'No profile yet. Save one from a phone you have configured.',
+  'rollout.noProfiles': 'No profile yet. Build one with “New profile”, import a file or save one from a phone you have configured.',
   'rollout.anyModel': 'any model',
   'rollout.profileItems': '{count} item(s)',
   'rollout.fromPhone': 'From a configured phone',
@@ -458,7 +458,6 @@ export const en = {
   'rollout.assign': 'Assign',
   'rollout.assignMac': 'MAC of the phone',
   'rollout.unassign': 'Unassign',
-  'rollout.more': '{count} more row(s): narrow the filter',
   'rollout.state.unassigned': 'no phone yet',
   'rollout.state.not-seen': 'not seen yet',
   'rollout.state.waiting-adoption': 'waiting to be adopted',
@@ -658,6 +657,11 @@ export const en = {
   'apply.state.unchanged': 'nothing to change',
   'apply.unknownCurrent': 'current value unknown',
   'apply.action': 'Apply profile',
+  'rollout.selectRow': 'Select line {line}',
+  'rollout.search': 'Search line, MAC, number, name',
+  'rollout.applyProfile': 'Apply profile to selected ({count})',
+  'rollout.rows': 'Roll-out rows',
+  'rollout.noMatch': 'No row matches.',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;
