@@ -41,7 +41,7 @@ export function PendingChangesPanel({ ofProfile = false }: { ofProfile?: boolean
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t('editor.item')}</Table.Th>
-            <Table.Th>{t('editor.change')}</Table.Th>
+            <Table.Th>{t(ofProfile ? 'editor.value' : 'editor.change')}</Table.Th>
             <Table.Th>{t('editor.check')}</Table.Th>
             <Table.Th w={40} />
           </Table.Tr>

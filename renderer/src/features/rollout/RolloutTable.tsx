@@ -7,6 +7,9 @@ import { useAppStore } from '../../store/context.js';
 import { rolloutColumns, rolloutRowMatches } from './rolloutColumns.js';
 
 const FLEXIBLE_COLUMNS = ['displayName'];
+/** Row and header height of the shared VirtualTable: a short list gets a short box. */
+const ROW_PX = 36;
+const HEADER_PX = 48;
 
 interface RolloutTableProps {
   rows: RolloutRowView[];
@@ -51,7 +54,7 @@ export function RolloutTable({ rows, filter, query, onSelectedMacs }: RolloutTab
     <div data-testid="rollout-rows-table">
       <VirtualTable
         table={table}
-        height="min(70dvh, 640px)"
+        height={`min(70dvh, ${HEADER_PX + Math.max(data.length, 3) * ROW_PX}px)`}
         label={t('rollout.rows')}
         flexibleColumns={FLEXIBLE_COLUMNS}
         minWidth={1100}
