@@ -5,6 +5,7 @@ import { certificateFilePicker } from './adapters/certificate-dialog.js';
 import { remindBeforeClosing } from './adapters/close-reminder.js';
 import { pickFilesWithDialog, saveBundleWithDialog } from './adapters/file-dialog.js';
 import { forwardEvents, registerApiIpc } from './adapters/ipc.js';
+import { printReportWithDialog } from './adapters/report-pdf.js';
 import { createSafeStorageBox, isWeakSecretStorage } from './adapters/safe-storage-box.js';
 import { createElectronSettingsStore } from './adapters/settings-electron.js';
 import { createCore } from './core/app/core.js';
@@ -92,6 +93,7 @@ function run(): void {
         pickCertificateFile: certificateFilePicker(() => window),
         pickFiles: pickFilesWithDialog,
         saveBundle: saveBundleWithDialog,
+        printReportPdf: printReportWithDialog,
       });
       core = created;
       registerApiIpc(created.handlers, (url) => isRendererUrl(location, url), logError);

@@ -227,6 +227,8 @@ export const API_REQUESTS = {
   'rollout.sample': z.object({ profileId: z.string().min(1).max(64).optional() }),
   'report.csv': reportInput,
   'report.html': reportInput,
+  /** Desktop app only: the report printed to an A4 PDF and saved where the technician chooses. */
+  'report.pdf': reportInput,
 } as const;
 
 export type ApiMethod = keyof typeof API_REQUESTS;
@@ -302,6 +304,8 @@ export interface ApiResponses {
   'rollout.sample': { csv: string };
   'report.csv': { csv: string };
   'report.html': { html: string };
+  /** `savedTo` null: the save dialog was closed without saving. */
+  'report.pdf': { savedTo: string | null; cancelled: boolean };
 }
 
 /** A built diagnostic bundle: saved (Electron) or waiting at `url` (browser mode). */

@@ -133,3 +133,31 @@ describe('profiles.export / profiles.import', () => {
     for (const phone of fleet.phones) expect(phone.value('sntp-addr')).toBe('ntp.imported.example');
   }, 40_000);
 });
+
+describe('report.pdf', () => {
+  it('browser mode refuses it (the browser prints report.html); the desktop adapter gets the report and A4 options', async () => {
+    const browserCore = await start();
+    const refused = await failure(call(browserCore, 'report.pdf', { site: 'Muster GmbH' }));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toContain('print report.html');
+
+    const printed: { html: string; options: unknown; name: string }[] = [];
+    const desktop = await startTestCore(
+      {},
+      {
+        printReportPdf: async (html, options, name) => {
+          printed.push({ html, options, name });
+          return printed.length === 1 ? `/tmp/${name}` : null;
+        },
+      },
+    );
+    cores.push(desktop);
+    await call(desktop, 'rollout.confirm', { csv: 'mac;extension;display_name\r\n00:1A:E8:7B:00:01;5001;Zoë Weiß' });
+    const saved = await call(desktop, 'report.pdf', { site: 'Muster GmbH', technician: 'E2E', language: 'de' });
+    expect(saved).toEqual({ savedTo: expect.stringMatching(/^\/tmp\/handover-Muster-GmbH-\d{4}-\d{2}-\d{2}\.pdf$/), cancelled: false });
+    expect(printed[0]?.options).toMatchObject({ pageSize: 'A4', landscape: true });
+    expect(printed[0]?.html).toContain('Zoë Weiß');
+    expect(printed[0]?.html).toContain('Muster GmbH');
+    expect(await call(desktop, 'report.pdf', {})).toEqual({ savedTo: null, cancelled: true });
+  });
+});

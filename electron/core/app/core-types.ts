@@ -3,6 +3,7 @@ import type Conf from 'conf';
 import type { ApiHandlers } from '../../../shared/api.js';
 import type { AppEvent } from '../../../shared/events.js';
 import type { AppInfo, FileView } from '../../../shared/model.js';
+import type { PrintReportPdf } from '../rollout/report-pdf.js';
 import type { PickCertificateFile } from '../certificates/handlers.js';
 import type { ContactMeRequest, ContactMeResult } from '../discovery/contact-me.js';
 import type { Egress } from '../egress/egress.js';
@@ -51,6 +52,8 @@ export interface CoreOptions {
   wbmLimits?: Partial<WbmLimits>;
   /** Electron: shows the open-file dialog and returns the chosen paths (files.pick). */
   pickFiles?: () => Promise<string[]>;
+  /** Electron: the hand-over report printed to PDF (report.pdf); browser mode prints from the browser. */
+  printReportPdf?: PrintReportPdf;
 }
 
 export interface Core {

@@ -417,6 +417,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     rollout,
     store,
     now,
+    ...(options.printReportPdf ? { printReportPdf: options.printReportPdf } : {}),
     jobsQueued: wake,
     jobView,
     reportFacts: (mac) => ({

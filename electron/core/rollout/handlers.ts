@@ -8,6 +8,7 @@ import { rowItems } from './plan.js';
 import { profilesFromFile, profilesToFile } from './profile-file.js';
 import { profileItemsFromPhone } from './profile-from-phone.js';
 import { listCsv, reportCsv, reportHtml, sampleCsv, type ReportFacts } from './report.js';
+import { reportPdfName, reportPdfOptions, type PrintReportPdf } from './report-pdf.js';
 import { RolloutRefusal, type ImportInput, type Rollout } from './rollout.js';
 
 export type RolloutMethod =
@@ -27,7 +28,8 @@ export type RolloutMethod =
   | 'rollout.export'
   | 'rollout.sample'
   | 'report.csv'
-  | 'report.html';
+  | 'report.html'
+  | 'report.pdf';
 
 export interface RolloutHandlerContext {
   rollout: Rollout;
@@ -37,6 +39,8 @@ export interface RolloutHandlerContext {
   jobView: (job: JobRecord) => JobView;
   /** What the report shows of a phone from the certificate and tracing features. */
   reportFacts: (mac: string) => ReportFacts;
+  /** Electron only: renders and saves the report as PDF. */
+  printReportPdf?: PrintReportPdf;
 }
 
 export function rolloutHandlers(ctx: RolloutHandlerContext): Pick<ApiHandlers, RolloutMethod> {
@@ -127,5 +131,12 @@ export function rolloutHandlers(ctx: RolloutHandlerContext): Pick<ApiHandlers, R
     },
     'report.csv': async (req) => ({ csv: reportCsv(report(req)) }),
     'report.html': async (req) => ({ html: reportHtml(report(req)) }),
+    'report.pdf': async (req) => {
+      if (!ctx.printReportPdf)
+        throw new RolloutRefusal('report.pdf is for the desktop app; in the browser, print report.html from its print view');
+      const facts = report(req);
+      const savedTo = await ctx.printReportPdf(reportHtml(facts), reportPdfOptions(), reportPdfName(req.site, facts.at));
+      return { savedTo, cancelled: savedTo === null };
+    },
   };
 }

@@ -672,4 +672,7 @@ export const de: Record<MessageKey, string> = {
   'rollout.applyProfile': 'Profil auf Ausgewählte anwenden ({count})',
   'rollout.rows': 'Roll-out-Zeilen',
   'rollout.noMatch': 'Keine Zeile passt.',
+  'rollout.reportSaved': 'Protokoll gespeichert: {path}',
+  'rollout.reportHintDesktop':
+    'Das druckbare Protokoll wird als A4-PDF gespeichert, wo Sie es wählen. Es führt jedes Telefon mit Firmware, Zustand, abgelehnten Parametern, Zertifikaten und noch aktivem Tracing auf.',
 };

@@ -662,6 +662,9 @@ export const en = {
   'rollout.applyProfile': 'Apply profile to selected ({count})',
   'rollout.rows': 'Roll-out rows',
   'rollout.noMatch': 'No row matches.',
+  'rollout.reportSaved': 'Report saved: {path}',
+  'rollout.reportHintDesktop':
+    'The printable report is saved as an A4 PDF where you choose. It lists every phone with firmware, state, refused items, certificates and tracing left on.',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -23,6 +23,8 @@ export interface RolloutSlice {
   assignRow(rowId: string, mac: string): Promise<void>;
   unassignRow(rowId: string): Promise<void>;
   handOverReport(format: 'csv' | 'html', request: ApiReq<'report.csv'>): Promise<string>;
+  /** Desktop app: the report as an A4 PDF, saved where the technician chooses. */
+  printReportPdf(request: ApiReq<'report.pdf'>): Promise<ApiRes<'report.pdf'>>;
   /** The list as it stands (round trip), without passwords. */
   exportRolloutList(): Promise<string>;
   profiles: ProfileView[];
@@ -111,6 +113,10 @@ export const createRolloutSlice: SliceCreator<RolloutSlice> = (api) => (set) => 
 
   async exportRolloutList() {
     return (await api.call('rollout.export', { withPasswords: false })).csv;
+  },
+
+  async printReportPdf(request) {
+    return api.call('report.pdf', request);
   },
 
   async handOverReport(format, request) {

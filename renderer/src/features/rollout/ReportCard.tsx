@@ -13,6 +13,10 @@ export function ReportCard() {
   const [technician, setTechnician] = useState('');
   const handOverReport = useAppStore((state) => state.handOverReport);
   const exportRolloutList = useAppStore((state) => state.exportRolloutList);
+  const printReportPdf = useAppStore((state) => state.printReportPdf);
+  const notify = useAppStore((state) => state.notify);
+  // The desktop app prints to an A4 PDF itself; a browser has its own print view.
+  const desktop = useAppStore((state) => state.appInfo?.mode === 'electron');
   const list = useAsyncAction(async () => {
     saveBlob(new Blob([await exportRolloutList()], { type: 'text/csv;charset=utf-8' }), `extensions-${site || 'site'}.csv`);
   });
@@ -20,7 +24,12 @@ export function ReportCard() {
     const text = await handOverReport('csv', { site, technician, language });
     saveBlob(new Blob([text], { type: 'text/csv;charset=utf-8' }), `handover-${site || 'site'}.csv`);
   });
-  const html = useAsyncAction(async () => {
+  const print = useAsyncAction(async () => {
+    if (desktop) {
+      const { savedTo } = await printReportPdf({ site, technician, language });
+      if (savedTo) notify({ tone: 'success', message: 'rollout.reportSaved', params: { path: savedTo } });
+      return;
+    }
     const page = await handOverReport('html', { site, technician, language });
     const blob = new Blob([page], { type: 'text/html;charset=utf-8' });
     // A tab of its own to print from (Ctrl+P → PDF, A4); a blocked pop-up gets the file instead.
@@ -38,7 +47,7 @@ export function ReportCard() {
           <Button variant="default" loading={csv.busy} onClick={() => void csv.run()} data-testid="report-csv">
             {t('rollout.reportCsv')}
           </Button>
-          <Button variant="default" loading={html.busy} onClick={() => void html.run()} data-testid="report-html">
+          <Button variant="default" loading={print.busy} onClick={() => void print.run()} data-testid="report-html">
             {t('rollout.reportPrint')}
           </Button>
           <Button variant="subtle" loading={list.busy} onClick={() => void list.run()} data-testid="rollout-export">
@@ -46,7 +55,7 @@ export function ReportCard() {
           </Button>
         </Group>
         <Text size="xs" c="dimmed">
-          {t('rollout.reportHint')}
+          {t(desktop ? 'rollout.reportHintDesktop' : 'rollout.reportHint')}
         </Text>
       </Stack>
     </Card>
