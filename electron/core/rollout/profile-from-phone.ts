@@ -1,5 +1,7 @@
 import { catalogueItem } from '../../../shared/catalogue.js';
+import { checkProfileItem } from '../../../shared/profile-rules.js';
 import type { WpiItem } from '../../../shared/protocol.js';
+import { violationMessage } from '../../../shared/validation.js';
 import type { StoredItem } from '../store/index.js';
 import { isLoggedAsSecret } from '../store/index.js';
 
@@ -24,7 +26,8 @@ export const PER_PHONE_ITEMS: Readonly<Record<string, string>> = {
 
 /**
  * A profile's items from a configured phone's inventory: everything settable except identity and
- * per-phone items, secrets (never read back in clear) and items the phone reports but rejects.
+ * per-phone items, secrets (never read back in clear), items the phone reports but rejects and
+ * values the catalogue refuses (profiles.save would refuse them).
  * `leftOut` says what was not taken and why, so the technician can add it with a variable.
  */
 export function profileItemsFromPhone(inventory: readonly StoredItem[]): { items: WpiItem[]; leftOut: { name: string; why: string }[] } {
@@ -43,15 +46,18 @@ export function profileItemsFromPhone(inventory: readonly StoredItem[]): { items
             : stored.status
               ? `the phone reports ${stored.status}`
               : null));
-    if (why) {
-      leftOut.set(stored.name, why);
-      continue;
-    }
-    items.push(
+    const item: WpiItem =
       stored.index === undefined
         ? { name: stored.name, value: stored.value }
-        : { name: stored.name, index: stored.index, value: stored.value },
-    );
+        : { name: stored.name, index: stored.index, value: stored.value };
+    // profiles.save checks every value: one the phone holds but the catalogue refuses is left out, not the profile.
+    const violation = why ? null : checkProfileItem(item);
+    const reason = why ?? (violation ? `the phone's value ${violationMessage(violation)}` : null);
+    if (reason) {
+      leftOut.set(stored.name, reason);
+      continue;
+    }
+    items.push(item);
   }
   return { items, leftOut: [...leftOut].map(([name, why]) => ({ name, why })) };
 }
