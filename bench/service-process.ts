@@ -48,7 +48,7 @@ function phoneMessages(i: number): { peer: string; bodies: Buffer[] } {
 async function run({ phones }: { phones: number }) {
   const dataDir = mkdtempSync(join(tmpdir(), 'fieldstage-bench-service-'));
   const settingsStore = new Conf<SettingsData>({ ...settingsStoreOptions(), cwd: dataDir, projectName: 'fieldstage-bench' });
-  settingsStore.set({ ...settingsStore.store, adoption: { adoptAll: true, macs: [], prefixes: [] } });
+  settingsStore.set({ adoption: { adoptAll: true, macs: [], prefixes: [] } });
   const core = await createCore({
     dataDir,
     settingsStore,

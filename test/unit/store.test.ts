@@ -193,6 +193,32 @@ describe('inventory', () => {
     store.close();
   });
 
+  it('a repeated ReadAllItems writes only what changed: unchanged items keep their time, gone ones are removed', () => {
+    const store = openStore();
+    store.phones.upsertContact(contact(), 'adopted');
+    const report = (e164: string, status: string | undefined, extra: boolean) => [
+      { name: 'e164', value: e164 },
+      { name: 'line-key', index: 0, value: 'a', ...(status ? { status } : {}) },
+      { name: 'sip-pwd', value: 'secret' },
+      ...(extra ? [{ name: 'old-item', value: 'x' }] : []),
+    ];
+    store.inventory.replace(MAC, report('3001', undefined, true), 1000);
+    store.inventory.replace(MAC, report('3001', undefined, true), 2000);
+    expect(store.inventory.list(MAC).map((i) => [i.name, i.updatedAt])).toEqual([
+      ['e164', 1000],
+      ['line-key', 1000],
+      ['old-item', 1000],
+      ['sip-pwd', 2000], // secrets are always written again: their sealed form cannot be compared
+    ]);
+    store.inventory.replace(MAC, [...report('3002', 'read only', false), { name: 'e164', value: '3003' }], 3000);
+    expect(store.inventory.list(MAC, { reveal: true })).toEqual([
+      { name: 'e164', value: '3003', status: null, updatedAt: 3000 }, // listed twice: the last one wins
+      { name: 'line-key', index: 0, value: 'a', status: 'read only', updatedAt: 3000 },
+      { name: 'sip-pwd', value: 'secret', status: null, updatedAt: 3000 },
+    ]);
+    store.close();
+  });
+
   it('replaces and merges hundreds of items (batched statements) with the same result as one by one', () => {
     const store = openStore();
     store.phones.upsertContact(contact(), 'adopted');

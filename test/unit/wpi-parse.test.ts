@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { WpiParseError, type WpiParseErrorCode } from '../../electron/core/wpi/errors.js';
-import { decodeBody, parsePhoneMessage, sniffNonce } from '../../electron/core/wpi/parse.js';
+import { decodeBody, MAX_ELEMENT_DEPTH, parsePhoneMessage, REPLACED_CONTROL, sniffNonce } from '../../electron/core/wpi/parse.js';
 import type { PhoneMessage } from '../../shared/protocol.js';
 import { billionLaughs } from '../support/hostile-xml.js';
 
@@ -449,6 +449,41 @@ describe('parsePhoneMessage: rejections', () => {
     );
     expectRejected('this is not xml', 'not-well-formed', undefined);
     expectRejected(`${wp(body)}<WorkpointMessage/>`, 'wrong-root', NONCE);
+  });
+
+  it('C0 control characters in values are read as U+FFFD; in the nonce they make it unechoable', () => {
+    const m = parsePhoneMessage(
+      wp('<ReasonForContact>start-up</ReasonForContact><ItemList><Item name="device-type">OpenStage 60\u001b[2J</Item></ItemList>'),
+    );
+    expect(m.items).toEqual([{ name: 'device-type', value: `OpenStage 60${REPLACED_CONTROL}[2J` }]);
+    expect(parseError(wp('<ReasonForContact>start-up</ReasonForContact>', 'nonce="AB\u0007CD"')).code).toBe('bad-attribute');
+  });
+
+  it(`nesting deeper than ${MAX_ELEMENT_DEPTH} elements is refused without reading on`, () => {
+    const deep = wp(`<ReasonForContact>start-up</ReasonForContact><ItemList>${'<a>'.repeat(100)}${'</a>'.repeat(100)}</ItemList>`);
+    const error = expectRejected(deep, 'not-well-formed', NONCE);
+    expect(error.message).toContain(String(MAX_ELEMENT_DEPTH));
+    // Up to the limit it is read: an Item deeper than ItemList/Item is simply not an item.
+    const nested = wp('<ReasonForContact>start-up</ReasonForContact><ItemList><x><Item name="a">1</Item></x></ItemList>');
+    expect(parsePhoneMessage(nested).items).toEqual([]);
+  });
+
+  it('HTML named entities are not XML: refused as not well-formed', () => {
+    expectRejected(
+      wp('<ReasonForContact>start-up</ReasonForContact><ItemList><Item name="a">a&nbsp;b</Item></ItemList>'),
+      'not-well-formed',
+      NONCE,
+    );
+  });
+
+  it('two Message elements or two ReasonForContact elements name no message or reason', () => {
+    const two = `<WorkpointMessage ${NS}><Message nonce="${NONCE}"><ReasonForContact>start-up</ReasonForContact></Message><Message nonce="X"/></WorkpointMessage>`;
+    expectRejected(two, 'no-message', NONCE);
+    expectRejected(
+      wp('<ReasonForContact>start-up</ReasonForContact><ReasonForContact>solicited</ReasonForContact>'),
+      'unknown-reason',
+      NONCE,
+    );
   });
 
   it('invalid UTF-8 bytes in a Buffer: encoding error, nonce still echoed', () => {

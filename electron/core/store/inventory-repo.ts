@@ -39,18 +39,18 @@ export class InventoryRepo {
   readonly #secrets: SecretBox;
   readonly #changes: ChangeTracker;
   readonly #upserts = new Map<number, Statement<unknown[]>>();
-  readonly #deleteAll;
   readonly #count;
   readonly #list;
   readonly #get;
   readonly #replace;
   readonly #merge;
+  readonly #current;
+  readonly #deleteOne;
 
   constructor(db: Db, secrets: SecretBox, changes: ChangeTracker) {
     this.#db = db;
     this.#secrets = secrets;
     this.#changes = changes;
-    this.#deleteAll = db.prepare<[string]>('DELETE FROM inventory WHERE mac = ?');
     this.#count = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM inventory WHERE mac = ?');
     this.#list = db.prepare<[string], ItemRow>(
       'SELECT name, idx, value, sealed, status, updated_at FROM inventory WHERE mac = ? ORDER BY name, idx',
@@ -58,10 +58,11 @@ export class InventoryRepo {
     this.#get = db.prepare<[string, string, number], ItemRow>(
       'SELECT name, idx, value, sealed, status, updated_at FROM inventory WHERE mac = ? AND name = ? AND idx = ?',
     );
-    this.#replace = db.transaction((mac: string, rows: RowParams[]) => {
-      this.#deleteAll.run(mac);
-      this.#upsertRows(rows);
-    });
+    this.#current = db.prepare<[string], Omit<ItemRow, 'updated_at'>>(
+      'SELECT name, idx, value, sealed, status FROM inventory WHERE mac = ?',
+    );
+    this.#deleteOne = db.prepare<[string, string, number]>('DELETE FROM inventory WHERE mac = ? AND name = ? AND idx = ?');
+    this.#replace = db.transaction((mac: string, rows: RowParams[]) => this.#writeChanges(mac, rows));
     this.#merge = db.transaction((rows: RowParams[]) => this.#upsertRows(rows));
   }
 
@@ -87,7 +88,11 @@ export class InventoryRepo {
     return rows.length;
   }
 
-  /** A complete ReadAllItems: the phone's inventory becomes exactly `items`. The phone must exist. */
+  /**
+   * A complete ReadAllItems: the phone's inventory becomes exactly `items`. The phone must exist.
+   * Only what changed is written (a phone calling again reports the same few hundred values), so
+   * an item's `updatedAt` is when its value or status last changed.
+   */
   replace(mac: string, items: readonly WpiItem[], at: number): void {
     this.#replace(mac, this.#rows(mac, items, at));
     this.#changes.phone(mac);
@@ -131,6 +136,26 @@ export class InventoryRepo {
     });
   }
 
+  /** Deletes the items no longer reported and upserts the new and changed ones; secrets are always rewritten. */
+  #writeChanges(mac: string, rows: readonly RowParams[]): void {
+    const stored = this.#current.all(mac);
+    if (stored.length === 0) {
+      this.#upsertRows(rows);
+      return;
+    }
+    // The later of two equal items wins, as in #upsertRows.
+    const reported = new Map<string, RowParams>();
+    for (const row of rows) reported.set(rowKey(row[1], row[2]), row);
+    const unchanged = new Set<string>();
+    for (const old of stored) {
+      const key = rowKey(old.name, old.idx);
+      const row = reported.get(key);
+      if (!row) this.#deleteOne.run(mac, old.name, old.idx);
+      else if (old.sealed === null && row[4] === null && old.value === row[3] && old.status === row[5]) unchanged.add(key);
+    }
+    this.#upsertRows(unchanged.size ? [...reported].filter(([key]) => !unchanged.has(key)).map(([, row]) => row) : [...reported.values()]);
+  }
+
   /**
    * Upserts, also for replace(): a phone listing an item twice must not abort the whole write.
    * Rows are applied in order, within one statement too, so the later of two equal items wins.
@@ -169,6 +194,10 @@ export class InventoryRepo {
     if (row.idx !== NO_INDEX) item.index = row.idx;
     return item;
   }
+}
+
+function rowKey(name: string, idx: number): string {
+  return `${idx}\u0000${name}`;
 }
 
 function toIdx(index: number | undefined): number {

@@ -101,6 +101,7 @@ export class JobsRepo {
   readonly #cancel;
   readonly #requeue;
   readonly #tally;
+  readonly #tallyOne;
   readonly #deleteForPhone;
   readonly #warn;
 
@@ -136,7 +137,9 @@ export class JobsRepo {
         AND (not_before IS NULL OR not_before <= @now)
       ORDER BY created_at, rowid`);
     this.#awaited = db.prepare<[string], JobRow>(
-      `SELECT ${COLUMNS} FROM jobs WHERE mac = ? AND state = 'running' AND awaiting IS NOT NULL ORDER BY created_at, rowid`,
+      // By phone, not by state: in a burst hundreds of jobs are running at once.
+      `SELECT ${COLUMNS} FROM jobs INDEXED BY jobs_by_phone
+       WHERE mac = ? AND state = 'running' AND awaiting IS NOT NULL ORDER BY created_at, rowid`,
     );
     this.#allAwaiting = db.prepare<[], JobRow>(
       `SELECT ${COLUMNS} FROM jobs WHERE state = 'running' AND awaiting IS NOT NULL ORDER BY created_at, rowid`,
@@ -157,6 +160,12 @@ export class JobsRepo {
       WHERE (state IN (SELECT value FROM json_each(@states)) OR (state = 'failed' AND updated_at >= @failedSince))
         AND (@mac IS NULL OR mac = @mac) AND mac BETWEEN @from AND @to
       GROUP BY mac, state`);
+    // One phone's tally on its own statement: with `@mac IS NULL OR …` the planner scans every
+    // open job of the site by state, once per phone summary (quadratic in a burst).
+    this.#tallyOne = db.prepare<{ mac: string; failedSince: number; states: string }, JobTally>(`
+      SELECT mac, state, count(*) AS count FROM jobs INDEXED BY jobs_by_phone
+      WHERE mac = @mac AND (state IN (SELECT value FROM json_each(@states)) OR (state = 'failed' AND updated_at >= @failedSince))
+      GROUP BY state`);
     this.#deleteForPhone = db.prepare<[string]>('DELETE FROM jobs WHERE mac = ?');
     this.#warn = db.prepare<{ id: string; message: string; at: number }>(`
       UPDATE jobs SET warnings = json_insert(warnings, '$[#]', @message), updated_at = @at WHERE id = @id`);
@@ -167,6 +176,7 @@ export class JobsRepo {
    * or later; for one phone or (`mac` null) for the phones in the MAC range given. No payload is read.
    */
   tallyByPhone(failedSince: number, mac: string | null, range: { from: string; to: string } = { from: '', to: '\uffff' }): JobTally[] {
+    if (mac !== null) return this.#tallyOne.all({ mac, failedSince, states: OPEN_STATES_JSON });
     return this.#tally.all({ mac, failedSince, from: range.from, to: range.to, states: OPEN_STATES_JSON });
   }
 
@@ -349,8 +359,10 @@ export class JobsRepo {
 
   #open<T extends { name: string; value?: string }>(json: string, reveal: boolean): T[] {
     const entries = JSON.parse(json) as SealedEntry<T>[];
-    return entries.map(({ sealed, ...rest }) => {
-      if (sealed === undefined) return rest as T;
+    return entries.map((entry) => {
+      // Most entries hold no secret: returned as parsed, without a copy.
+      if (entry.sealed === undefined) return entry as T;
+      const { sealed, ...rest } = entry;
       const value = reveal ? this.#secrets.decrypt(Buffer.from(sealed, 'base64')) : SECRET_MASK;
       return { ...rest, value } as T;
     });

@@ -90,13 +90,28 @@ export function isSecretName(name: string): boolean {
  */
 const CREDENTIAL_NAME = /(^|-)(pwd|passwd|password|pin|secret|passphrase|certificate|cert)(-unicode)?$/i;
 
+/** Verdicts remembered: every message names the same few hundred items, each checked several times. */
+const MAX_SECRET_VERDICTS = 4096;
+/** Longer names are judged every time: a hostile megabyte name must not be kept. */
+const MAX_REMEMBERED_NAME = 128;
+const secretVerdicts = new Map<string, boolean>();
+
 /**
  * Whether a value must never appear in clear in a log, the exchange log, the database or the UI;
  * the catalogue decides for items it knows.
  */
 export function isLoggedAsSecret(name: string): boolean {
-  const trimmed = name.trim();
-  return isSecretName(trimmed) || (catalogueItem(trimmed) === undefined && CREDENTIAL_NAME.test(trimmed));
+  let secret = secretVerdicts.get(name);
+  if (secret === undefined) {
+    const trimmed = name.trim();
+    secret = isSecretName(trimmed) || (catalogueItem(trimmed) === undefined && CREDENTIAL_NAME.test(trimmed));
+    // Phones may send any names: the memo is bounded, and simply starts over when full.
+    if (name.length <= MAX_REMEMBERED_NAME) {
+      if (secretVerdicts.size >= MAX_SECRET_VERDICTS) secretVerdicts.clear();
+      secretVerdicts.set(name, secret);
+    }
+  }
+  return secret;
 }
 
 /** Copies of `items` with the values of secret items masked (for log lines). Empty values stay empty. */
