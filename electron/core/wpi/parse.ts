@@ -151,7 +151,7 @@ function readDocument(xml: string): ReadDocument {
   let collecting: 'reason' | RawItem | null = null;
   const parser = new SaxesParser({ xmlns: false });
   // A second root is a wrong document, not a broken one (as the phone's own parser would see it).
-  parser.on('opentagstart', (tag) => {
+  parser.on('opentagstart', () => {
     if (depth === 0 && read.rootName !== null) {
       throw new WpiParseError('wrong-root', 'more than one root element, expected one WorkpointMessage', sniffNonce(xml));
     }
