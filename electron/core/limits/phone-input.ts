@@ -61,6 +61,8 @@ export function withinItemBudget(
   count: number,
   stored: (item: WpiItem) => boolean,
 ): { kept: WpiItem[]; dropped: number } {
+  // Even if every item were new they would fit: nothing to look up (the common case).
+  if (count + items.length <= MAX_ITEMS_PER_PHONE) return { kept: [...items], dropped: 0 };
   const kept: WpiItem[] = [];
   const added = new Set<string>();
   let dropped = 0;
