@@ -193,6 +193,42 @@ describe('inventory', () => {
     store.close();
   });
 
+  it('display names of a MAC range in one read: display-id-unicode first, else display-id, empty ones left out', () => {
+    const store = openStore();
+    const macs = ['00:1A:E8:00:00:01', '00:1A:E8:00:00:02', '00:1A:E8:00:00:03', '00:1A:E8:00:00:04'];
+    for (const mac of macs) store.phones.upsertContact(contact({ mac }), 'adopted');
+    store.inventory.replace(
+      macs[0] as string,
+      [
+        { name: 'display-id', value: 'plain' },
+        { name: 'display-id-unicode', value: 'Müller' },
+      ],
+      1,
+    );
+    store.inventory.replace(
+      macs[1] as string,
+      [
+        { name: 'display-id', value: 'Only plain' },
+        { name: 'display-id-unicode', value: '' },
+      ],
+      1,
+    );
+    store.inventory.replace(
+      macs[2] as string,
+      [
+        { name: 'display-id', value: '' },
+        { name: 'display-id-unicode', index: 1, value: 'indexed' },
+      ],
+      1,
+    );
+    store.inventory.replace(macs[3] as string, [{ name: 'display-id-unicode', value: 'outside' }], 1);
+    expect([...store.inventory.displayNames(macs[0] as string, macs[2] as string)]).toEqual([
+      [macs[0], 'Müller'],
+      [macs[1], 'Only plain'],
+    ]);
+    store.close();
+  });
+
   it('a repeated ReadAllItems writes only what changed: unchanged items keep their time, gone ones are removed', () => {
     const store = openStore();
     store.phones.upsertContact(contact(), 'adopted');

@@ -6,6 +6,7 @@ import { isLoggedAsSecret, type Store } from '../store/index.js';
 import { TraceSessions } from '../traces/sessions.js';
 import type { JobTally } from '../store/jobs-repo.js';
 import type { ExchangeRecord, JobRecord, PhoneRecord, StoredItem } from '../store/types.js';
+import type { TraceRecord } from '../store/traces-repo.js';
 
 /** Turns stored records into what the UI may see: secrets masked, derived fields filled. */
 
@@ -19,7 +20,8 @@ const RECENT_FAILURE_MS = 60 * 60_000;
  * with thousands of large jobs costs one small row per state.
  */
 export function phoneSummary(store: Store, phone: PhoneRecord, now: number): PhoneSummary {
-  return summaryOf(store, phone, store.jobs.tallyByPhone(now - RECENT_FAILURE_MS, phone.mac));
+  const displayName = store.inventory.displayNames(phone.mac, phone.mac).get(phone.mac) ?? null;
+  return summaryOf(store, phone, store.jobs.tallyByPhone(now - RECENT_FAILURE_MS, phone.mac), displayName, store.traces.get(phone.mac));
 }
 
 /** One page of phones in MAC order, after `afterMac` (exclusive). */
@@ -28,18 +30,26 @@ export function phoneSummaries(store: Store, now: number, page: { afterMac?: str
   if (phones.length === 0) return [];
   const last = phones[phones.length - 1] as PhoneRecord;
   const byMac = new Map<string, JobTally[]>();
-  for (const tally of store.jobs.tallyByPhone(now - RECENT_FAILURE_MS, null, { from: phones[0]?.mac ?? '', to: last.mac })) {
+  const first = phones[0]?.mac ?? '';
+  for (const tally of store.jobs.tallyByPhone(now - RECENT_FAILURE_MS, null, { from: first, to: last.mac })) {
     const list = byMac.get(tally.mac);
     if (list) list.push(tally);
     else byMac.set(tally.mac, [tally]);
   }
-  return phones.map((p) => summaryOf(store, p, byMac.get(p.mac) ?? []));
+  // One range read each for names and tracing: a page of 2,000 phones is three queries, not 6,000.
+  const names = store.inventory.displayNames(first, last.mac);
+  const traces = store.traces.between(first, last.mac);
+  return phones.map((p) => summaryOf(store, p, byMac.get(p.mac) ?? [], names.get(p.mac) ?? null, traces.get(p.mac)));
 }
 
-function summaryOf(store: Store, phone: PhoneRecord, tally: readonly JobTally[]): PhoneSummary {
+function summaryOf(
+  store: Store,
+  phone: PhoneRecord,
+  tally: readonly JobTally[],
+  displayName: string | null,
+  trace: TraceRecord | undefined,
+): PhoneSummary {
   const jobState = STATE_PRIORITY.find((s) => tally.some((t) => t.state === s)) ?? null;
-  const displayName =
-    store.inventory.get(phone.mac, 'display-id-unicode')?.value || store.inventory.get(phone.mac, 'display-id')?.value || null;
   return {
     mac: phone.mac,
     model: phone.model,
@@ -59,7 +69,7 @@ function summaryOf(store: Store, phone: PhoneRecord, tally: readonly JobTally[])
     identityChange: phone.identityHold && { at: phone.identityHold.at, changes: phone.identityHold.changes },
     seen: phone.seen,
     secureSince: phone.secureSince,
-    tracing: new TraceSessions(store).view(store.traces.get(phone.mac)),
+    tracing: new TraceSessions(store).view(trace),
   };
 }
 

@@ -213,6 +213,11 @@ const MIGRATIONS: readonly string[] = [
     updated_at   INTEGER NOT NULL
   ) STRICT;
   `,
+  // Phone lists (issue 12): every phone's display name in one range read, not two point reads each.
+  `
+  CREATE INDEX inventory_display_names ON inventory (mac, name, value)
+    WHERE name IN ('display-id-unicode', 'display-id') AND idx = -1;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

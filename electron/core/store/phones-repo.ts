@@ -79,8 +79,9 @@ export class PhonesRepo {
     this.#changes = changes;
     this.#get = db.prepare<[string], PhoneRow>('SELECT * FROM phones WHERE mac = ?');
     this.#list = db.prepare<[], PhoneRow>('SELECT * FROM phones ORDER BY mac');
-    this.#page = db.prepare<{ after: string | null; limit: number }, PhoneRow>(
-      'SELECT * FROM phones WHERE @after IS NULL OR mac > @after ORDER BY mac LIMIT @limit',
+    // `mac > ''` for the first page: an `@after IS NULL OR …` would make every page scan from the start.
+    this.#page = db.prepare<{ after: string; limit: number }, PhoneRow>(
+      'SELECT * FROM phones WHERE mac > @after ORDER BY mac LIMIT @limit',
     );
     this.#quarantinedToForget = db.prepare<{ keep: number; before: number }, { mac: string }>(`
       SELECT mac FROM phones WHERE adoption = 'quarantined' AND last_contact < @before
@@ -180,7 +181,7 @@ export class PhonesRepo {
 
   /** Up to `limit` phones in MAC order, after `after` (exclusive; null = from the start). */
   page(after: string | null, limit: number): PhoneRecord[] {
-    return this.#page.all({ after, limit }).map(toRecord);
+    return this.#page.all({ after: after ?? '', limit }).map(toRecord);
   }
 
   /** Quarantined phones last seen before `before`, and those beyond the `keep` most recently seen. */

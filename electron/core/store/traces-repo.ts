@@ -31,6 +31,7 @@ const COLUMNS = 'mac, levels, originals, started_at, until, start_job, stop_job'
 export class TracesRepo {
   readonly #changes: ChangeTracker;
   readonly #get;
+  readonly #between;
   readonly #all;
   readonly #due;
   readonly #upsert;
@@ -42,6 +43,7 @@ export class TracesRepo {
     this.#changes = changes;
     this.#get = db.prepare<[string], TraceRow>(`SELECT ${COLUMNS} FROM traces WHERE mac = ?`);
     this.#all = db.prepare<[], TraceRow>(`SELECT ${COLUMNS} FROM traces ORDER BY mac`);
+    this.#between = db.prepare<[string, string], TraceRow>(`SELECT ${COLUMNS} FROM traces WHERE mac BETWEEN ? AND ?`);
     this.#due = db.prepare<[number], TraceRow>(`SELECT ${COLUMNS} FROM traces WHERE until <= ? AND stop_job IS NULL ORDER BY mac`);
     this.#upsert = db.prepare<TraceRow>(`
       INSERT INTO traces (${COLUMNS}) VALUES (@mac, @levels, @originals, @started_at, @until, @start_job, @stop_job)
@@ -60,6 +62,11 @@ export class TracesRepo {
   get(mac: string): TraceRecord | undefined {
     const row = this.#get.get(mac);
     return row && toRecord(row);
+  }
+
+  /** Sessions of the phones in the MAC range, by MAC. */
+  between(from: string, to: string): Map<string, TraceRecord> {
+    return new Map(this.#between.all(from, to).map((row) => [row.mac, toRecord(row)]));
   }
 
   all(): TraceRecord[] {
