@@ -3,13 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { app, dialog, session, type BrowserWindow } from 'electron';
 import { certificateFilePicker } from './adapters/certificate-dialog.js';
 import { remindBeforeClosing } from './adapters/close-reminder.js';
-import { pickFilesWithDialog, saveBundleWithDialog } from './adapters/file-dialog.js';
+import { pickFilesWithDialog, pickSiteFileWithDialog, saveBundleWithDialog, saveSiteFileWithDialog } from './adapters/file-dialog.js';
 import { forwardEvents, registerApiIpc } from './adapters/ipc.js';
 import { printReportWithDialog } from './adapters/report-pdf.js';
 import { createSafeStorageBox, isWeakSecretStorage } from './adapters/safe-storage-box.js';
 import { createElectronSettingsStore } from './adapters/settings-electron.js';
-import { createCore } from './core/app/core.js';
-import type { Core } from './core/app/core-types.js';
+import { SiteHost } from './core/sites/host.js';
 import { isRendererUrl, rendererLocation } from './renderer-location.js';
 import { createMainWindow, hardenSession } from './window.js';
 
@@ -35,12 +34,15 @@ if (!app.requestSingleInstanceLock()) {
 function run(): void {
   // The dev server URL is honoured only in unpackaged runs, so a shipped app never loads remote code.
   const location = rendererLocation(RENDERER_INDEX, app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL);
-  let core: Core | null = null;
+  let host: SiteHost | null = null;
   let window: BrowserWindow | null = null;
+  // The title bar always names the open site (the renderer's document.title says the same).
+  const siteTitle = (): string => (host ? `Fieldstage — ${host.site().name}` : 'Fieldstage');
 
   const openWindow = (): void => {
     const created = createMainWindow(location, PRELOAD);
-    remindBeforeClosing(created, () => core);
+    created.setTitle(siteTitle());
+    remindBeforeClosing(created, () => host?.openCore ?? null);
     created.on('closed', () => {
       if (window === created) window = null;
     });
@@ -57,18 +59,18 @@ function run(): void {
   });
   // macOS keeps the app (and the phone server) running without a window; the dock icon reopens it.
   app.on('activate', () => {
-    if (core && !window) openWindow();
+    if (host && !window) openWindow();
   });
 
   // Phones may be mid-provisioning: stop the core (listeners, database) before the process ends.
   let stopped = false;
   let stopping = false;
   app.on('before-quit', (event) => {
-    if (stopped || !core) return;
+    if (stopped || !host) return;
     event.preventDefault();
     if (stopping) return;
     stopping = true;
-    core
+    host
       .stop()
       .catch(logError)
       .finally(() => {
@@ -85,27 +87,33 @@ function run(): void {
       if (isWeakSecretStorage()) {
         console.warn('Fieldstage: no OS keyring found; stored phone secrets are only obfuscated (safeStorage basic_text).');
       }
-      const created = await createCore({
-        dataDir,
-        settingsStore: createElectronSettingsStore(dataDir),
-        secretBox: createSafeStorageBox(),
-        mode: 'electron',
-        pickCertificateFile: certificateFilePicker(() => window),
-        pickFiles: pickFilesWithDialog,
-        saveBundle: saveBundleWithDialog,
-        printReportPdf: printReportWithDialog,
+      const created = await SiteHost.start({
+        root: dataDir,
+        core: {
+          settingsStore: createElectronSettingsStore(dataDir),
+          secretBox: createSafeStorageBox(),
+          mode: 'electron',
+          pickCertificateFile: certificateFilePicker(() => window),
+          pickFiles: pickFilesWithDialog,
+          saveBundle: saveBundleWithDialog,
+          printReportPdf: printReportWithDialog,
+        },
+        saveSiteFile: saveSiteFileWithDialog,
+        pickSiteFile: pickSiteFileWithDialog,
       });
-      core = created;
+      host = created;
       registerApiIpc(created.handlers, (url) => isRendererUrl(location, url), logError);
       forwardEvents(created.events, () => window?.webContents ?? null);
-      await created.start();
+      created.events.subscribe((event) => {
+        if (event.type === 'site.opened') window?.setTitle(siteTitle());
+      });
       openWindow();
     })
     .catch(async (error: unknown) => {
       logError(error);
       // Typical causes: the phone port is taken, the data directory is not writable.
       dialog.showErrorBox('Fieldstage could not start', error instanceof Error ? error.message : String(error));
-      await core?.stop().catch(logError);
+      await host?.stop().catch(logError);
       app.exit(1);
     });
 }

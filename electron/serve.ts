@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Conf from 'conf';
-import { createCore } from './core/app/core.js';
+import { SiteHost } from './core/sites/host.js';
 import { settingsStoreOptions, type SettingsData } from './core/settings/settings.js';
 import { createKeyFileSecretBox } from './core/store/secrets.js';
 import { startUiApi } from './core/ui-api/server.js';
@@ -10,7 +10,7 @@ import { startUiApi } from './core/ui-api/server.js';
 /**
  * Browser mode: the same core in plain Node, the renderer served on loopback behind a
  * per-start token. Prints `READY <url>` once phones can call in and the UI can be opened.
- * FIELDSTAGE_DATA picks the data folder (default ~/.local/share/fieldstage);
+ * FIELDSTAGE_DATA picks the data folder (default ~/.local/share/fieldstage; each site in sites/<id>/);
  * FIELDSTAGE_PHONE_PORT / FIELDSTAGE_FILE_PORT / FIELDSTAGE_SECURE_PORT / FIELDSTAGE_BIND override the settings for demos and tests.
  */
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -22,28 +22,31 @@ const bind = process.env.FIELDSTAGE_BIND ? process.env.FIELDSTAGE_BIND.split(','
 const contactMePort = process.env.FIELDSTAGE_CONTACT_ME_PORT ? Number(process.env.FIELDSTAGE_CONTACT_ME_PORT) : undefined;
 
 async function main(): Promise<void> {
-  const core = await createCore({
-    dataDir,
-    settingsStore: new Conf<SettingsData>({ ...settingsStoreOptions(), cwd: dataDir, projectName: 'fieldstage' }),
-    // Browser mode has no OS keychain: a key file readable only by this user.
-    secretBox: createKeyFileSecretBox(join(dataDir, 'secret.key')),
-    mode: 'browser',
-    ...(phonePort !== undefined ? { phonePort } : {}),
-    ...(filePort !== undefined ? { filePort } : {}),
-    ...(securePort !== undefined ? { securePort } : {}),
-    ...(bind ? { bindAddresses: bind } : {}),
-    ...(contactMePort !== undefined ? { contactMePort } : {}),
+  const host = await SiteHost.start({
+    root: dataDir,
+    core: {
+      settingsStore: new Conf<SettingsData>({ ...settingsStoreOptions(), cwd: dataDir, projectName: 'fieldstage' }),
+      // Browser mode has no OS keychain: a key file readable only by this user.
+      secretBox: createKeyFileSecretBox(join(dataDir, 'secret.key')),
+      mode: 'browser',
+      ...(phonePort !== undefined ? { phonePort } : {}),
+      ...(filePort !== undefined ? { filePort } : {}),
+      ...(securePort !== undefined ? { securePort } : {}),
+      ...(bind ? { bindAddresses: bind } : {}),
+      ...(contactMePort !== undefined ? { contactMePort } : {}),
+    },
   });
-  await core.start();
   const ui = await startUiApi({
-    handlers: core.handlers,
-    events: core.events,
+    handlers: host.handlers,
+    events: host.events,
     rendererDir: join(here, '..', 'dist', 'renderer'),
-    upload: (body, name, kind) => core.upload(body, name, kind),
-    bundle: (id) => core.bundle(id),
+    upload: (body, name, kind) => host.upload(body, name, kind),
+    bundle: (id) => host.bundle(id),
+    siteUpload: (body) => host.receiveSiteFile(body),
+    siteDownload: (id) => host.exportFile(id),
   });
-  const info = core.info();
-  console.log(`Fieldstage ${info.version} (browser mode), data in ${dataDir}`);
+  const info = host.core.info();
+  console.log(`Fieldstage ${info.version} (browser mode), data in ${dataDir}, site ${host.site().name}`);
   console.log(
     `Phones call https://<this laptop>:${info.phonePort}/DeploymentService/LoginService; addresses: ${info.addresses.join(', ') || 'none found'}`,
   );
@@ -56,7 +59,7 @@ async function main(): Promise<void> {
     stopping = true;
     void ui
       .close()
-      .then(() => core.stop())
+      .then(() => host.stop())
       .finally(() => process.exit(0));
   };
   process.on('SIGINT', stop);

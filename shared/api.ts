@@ -1,4 +1,5 @@
 import type { ProfileView, RolloutPreview, RolloutStatus } from './rollout.js';
+import { MIN_SITE_PASSPHRASE_CHARS, type SiteExportView, type SiteImportView, type SiteView, type SitesListView } from './sites.js';
 import { z } from 'zod';
 import { CERTIFICATE_SLOTS, type CertificateView, type DeployedCertificateView } from './certificates.js';
 import { JOB_KINDS, JOB_STATES } from './jobs.js';
@@ -38,6 +39,9 @@ const rolloutInput = z
     mapping: z.record(z.string().max(200), z.string().max(64)).optional(),
   })
   .refine((r) => (r.csv === undefined) !== (r.csvBase64 === undefined), { message: 'give csv or csvBase64' });
+const siteId = z.string().regex(/^[a-z0-9-]{1,64}$/);
+const siteName = z.string().trim().min(1).max(100);
+const passphrase = z.string().min(MIN_SITE_PASSPHRASE_CHARS).max(1024);
 const reportInput = z.object({
   site: z.string().max(200).default(''),
   technician: z.string().max(200).default(''),
@@ -229,6 +233,31 @@ export const API_REQUESTS = {
   'report.html': reportInput,
   /** Desktop app only: the report printed to an A4 PDF and saved where the technician chooses. */
   'report.pdf': reportInput,
+  /** Every site of this laptop and which one is open. */
+  'sites.list': z.object({}),
+  /** A new, empty site; opened at once unless `open` is false. */
+  'sites.create': z.object({ name: siteName, open: z.boolean().default(true) }),
+  /** Stops the open site's core and starts this one's (phones calling meanwhile retry). */
+  'sites.open': z.object({ id: siteId }),
+  'sites.rename': z.object({ id: siteId, name: siteName }),
+  /** `archived: false` restores the site. The open site cannot be archived. */
+  'sites.archive': z.object({ id: siteId, archived: z.boolean().default(true) }),
+  /** One file of a site (default the open one); secrets only with a passphrase, then encrypted with it. */
+  'sites.export': z.object({ id: siteId.optional(), passphrase: passphrase.optional() }),
+  /**
+   * A site file (browser mode: uploaded with POST /api/sites.upload; Electron without `uploadId`:
+   * the open dialog) as a new site; `passphrase` for a file with secrets.
+   */
+  'sites.import': z.object({
+    uploadId: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/)
+      .optional(),
+    passphrase: z.string().min(1).max(1024).optional(),
+    open: z.boolean().default(false),
+  }),
+  /** Stops the export or import that is running; false when none was. */
+  'sites.cancel': z.object({}),
 } as const;
 
 export type ApiMethod = keyof typeof API_REQUESTS;
@@ -306,6 +335,14 @@ export interface ApiResponses {
   'report.html': { html: string };
   /** `savedTo` null: the save dialog was closed without saving. */
   'report.pdf': { savedTo: string | null; cancelled: boolean };
+  'sites.list': SitesListView;
+  'sites.create': SiteView;
+  'sites.open': SiteView;
+  'sites.rename': SiteView;
+  'sites.archive': SiteView;
+  'sites.export': SiteExportView;
+  'sites.import': SiteImportView;
+  'sites.cancel': { cancelled: boolean };
 }
 
 /** A built diagnostic bundle: saved (Electron) or waiting at `url` (browser mode). */
@@ -339,6 +376,23 @@ export type ApiRes<M extends ApiMethod> = ApiResponses[M];
 
 /** A handler per method: a missing or mistyped handler is a compile error. */
 export type ApiHandlers = { [M in ApiMethod]: (req: ApiParsedReq<M>) => Promise<ApiRes<M>> };
+
+/** The calls the site host answers itself (electron/core/sites); every other call goes to the open site's core. */
+export const SITE_METHODS = [
+  'sites.list',
+  'sites.create',
+  'sites.open',
+  'sites.rename',
+  'sites.archive',
+  'sites.export',
+  'sites.import',
+  'sites.cancel',
+] as const satisfies readonly ApiMethod[];
+export type SiteMethod = (typeof SITE_METHODS)[number];
+/** What one site's core answers. */
+export type CoreApiHandlers = Omit<ApiHandlers, SiteMethod>;
+/** What a transport serves: a core alone (tests) answers the site calls with 404. */
+export type ServedHandlers = CoreApiHandlers & Partial<Pick<ApiHandlers, SiteMethod>>;
 
 export interface ApiClient {
   call<M extends ApiMethod>(method: M, req: ApiReq<M>): Promise<ApiRes<M>>;

@@ -8,6 +8,7 @@ import type {
   SweepProgress,
   SweepResult,
 } from './model.js';
+import type { SiteProgress, SiteView } from './sites.js';
 import type { TraceDownloadProgress } from './traces.js';
 
 /** Events the main process pushes to the renderer; the UI never polls for these. */
@@ -24,6 +25,10 @@ export type AppEvent =
   | { type: 'file.removed'; id: string }
   | { type: 'file.download'; download: FileDownloadView }
   /** A trace download from a phone's web interface moved on (issue 10). */
-  | { type: 'trace.download'; progress: TraceDownloadProgress };
+  | { type: 'trace.download'; progress: TraceDownloadProgress }
+  /** Another site was opened: everything the renderer shows belongs to the old one, so it reloads. */
+  | { type: 'site.opened'; site: SiteView }
+  /** A site export or import moved on. */
+  | { type: 'site.progress'; progress: SiteProgress };
 
 export type AppEventType = AppEvent['type'];

@@ -1,5 +1,5 @@
 import { ipcMain, type WebContents } from 'electron';
-import type { ApiHandlers } from '../../shared/api.js';
+import type { ServedHandlers } from '../../shared/api.js';
 import type { AppEvent } from '../../shared/events.js';
 import { dispatch, toApiFailure } from '../core/api/dispatch.js';
 import { API_CHANNEL, EVENT_CHANNEL, type IpcReply } from '../ipc-protocol.js';
@@ -10,7 +10,7 @@ import { API_CHANNEL, EVENT_CHANNEL, type IpcReply } from '../ipc-protocol.js';
  * the same allow-list and validation as browser mode.
  */
 export function registerApiIpc(
-  handlers: ApiHandlers,
+  handlers: ServedHandlers,
   isTrustedUrl: (url: string) => boolean,
   onInternalError: (error: unknown) => void,
 ): void {

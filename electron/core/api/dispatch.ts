@@ -1,4 +1,4 @@
-import { API_REQUESTS, type ApiErrorBody, type ApiHandlers, type ApiMethod } from '../../../shared/api.js';
+import { API_REQUESTS, type ApiErrorBody, type ApiMethod, type ServedHandlers } from '../../../shared/api.js';
 import type { ValidationIssue } from '../../../shared/model.js';
 
 /**
@@ -26,7 +26,7 @@ export function isApiMethod(method: unknown): method is ApiMethod {
   return typeof method === 'string' && Object.hasOwn(API_REQUESTS, method);
 }
 
-export async function dispatch(handlers: ApiHandlers, method: unknown, req: unknown): Promise<unknown> {
+export async function dispatch(handlers: ServedHandlers, method: unknown, req: unknown): Promise<unknown> {
   if (!isApiMethod(method)) {
     throw new ApiRequestError(404, `Unknown API method: ${describe(method)}`);
   }
@@ -37,7 +37,9 @@ export async function dispatch(handlers: ApiHandlers, method: unknown, req: unkn
   }
   // The schema and the handler belong to the same method; TypeScript cannot correlate the two
   // through the `method` union, so the lookup is widened once here.
-  const handler = handlers[method] as (req: unknown) => Promise<unknown>;
+  const handler = handlers[method] as ((req: unknown) => Promise<unknown>) | undefined;
+  // A core served without its site host (tests) has no site calls.
+  if (!handler) throw new ApiRequestError(404, `${method} is not available here`);
   return handler(parsed.data);
 }
 

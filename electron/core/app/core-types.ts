@@ -1,6 +1,6 @@
 import type { Rollout } from '../rollout/rollout.js';
 import type Conf from 'conf';
-import type { ApiHandlers } from '../../../shared/api.js';
+import type { CoreApiHandlers } from '../../../shared/api.js';
 import type { AppEvent } from '../../../shared/events.js';
 import type { AppInfo, FileView } from '../../../shared/model.js';
 import type { PrintReportPdf } from '../rollout/report-pdf.js';
@@ -54,10 +54,12 @@ export interface CoreOptions {
   pickFiles?: () => Promise<string[]>;
   /** Electron: the hand-over report printed to PDF (report.pdf); browser mode prints from the browser. */
   printReportPdf?: PrintReportPdf;
+  /** Sites: the other site a phone belongs to (its name), or null; see ServiceDeps.belongsElsewhere. */
+  belongsElsewhere?: (mac: string) => string | null;
 }
 
 export interface Core {
-  handlers: ApiHandlers;
+  handlers: CoreApiHandlers;
   events: { subscribe(listener: (event: AppEvent) => void): () => void };
   /** For tests and benchmarks that look behind the API. */
   store: Store;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { ApiHandlers } from '../../../shared/api.js';
+import type { CoreApiHandlers } from '../../../shared/api.js';
 import type { AppEvent } from '../../../shared/events.js';
 import { FILE_KINDS, type AppInfo, type FileKind, type ListenerStatus } from '../../../shared/model.js';
 import { CertificateLibrary } from '../certificates/library.js';
@@ -154,6 +154,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     token,
     policy: () => ({ sendSolicited: current.sendSolicited }),
     adoptionFor,
+    ...(options.belongsElsewhere ? { belongsElsewhere: options.belongsElsewhere } : {}),
     pollItems: (address, intervalS) => pollItems(address, intervalS),
     files: jobFiles,
     ...(options.busyRetryMs !== undefined ? { busyRetryMs: options.busyRetryMs } : {}),
@@ -489,7 +490,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
  * group commit is still pending (see Store.write) are committed before the handler runs. Their
  * own writes then commit on their own, before they answer, as they did before group commit.
  */
-function committedFirst(store: Store, handlers: ApiHandlers): ApiHandlers {
+function committedFirst(store: Store, handlers: CoreApiHandlers): CoreApiHandlers {
   const wrapped: Record<string, (req: never) => Promise<unknown>> = {};
   for (const [method, handler] of Object.entries(handlers) as [string, (req: never) => Promise<unknown>][]) {
     wrapped[method] = (req) => {
@@ -497,7 +498,7 @@ function committedFirst(store: Store, handlers: ApiHandlers): ApiHandlers {
       return handler(req);
     };
   }
-  return wrapped as unknown as ApiHandlers;
+  return wrapped as unknown as CoreApiHandlers;
 }
 
 function exchangeRetention(s: SettingsData): ExchangeRetention {

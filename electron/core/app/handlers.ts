@@ -1,4 +1,4 @@
-import { PHONES_PAGE_MAX, type ApiHandlers } from '../../../shared/api.js';
+import { PHONES_PAGE_MAX, type ApiHandlers, type SiteMethod } from '../../../shared/api.js';
 import type { FileMethod } from './file-handlers.js';
 import type { RolloutMethod } from '../rollout/handlers.js';
 import type { TraceMethod } from '../traces/handlers.js';
@@ -61,7 +61,9 @@ class BadRequestError extends Error {
   }
 }
 
-export function createHandlers(ctx: HandlerContext): Omit<ApiHandlers, FileMethod | TraceMethod | RolloutMethod | 'diagnostics.bundle'> {
+export function createHandlers(
+  ctx: HandlerContext,
+): Omit<ApiHandlers, FileMethod | TraceMethod | RolloutMethod | SiteMethod | 'diagnostics.bundle'> {
   const { store } = ctx;
   const phoneOr404 = (raw: string) => {
     const mac = macOrThrow(raw);

@@ -57,6 +57,11 @@ export interface ServiceDeps {
   flowBudgetBytes?: number;
   /** Checks a client certificate presented on the Secure Mode listener (secure-mode/verify.ts). */
   verifyClient?: (client: PresentedClient) => ClientVerdict;
+  /**
+   * The name of the other site a phone belongs to, or null (sites/). Runs on every phone
+   * message: must be synchronous and O(1).
+   */
+  belongsElsewhere?: (mac: string) => string | null;
 }
 
 /** Idle time after which an open interaction is dropped and its job re-queued. */
@@ -183,6 +188,9 @@ export class ProvisioningService {
     // A fragmented first message may name its phone only in a later part: collected until then.
     const mac = open?.flow.mac ?? macOf(message.items);
     if (!mac) return this.unidentified(req, started, message, open, outbox);
+    const elsewhere = this.deps.belongsElsewhere?.(mac) ?? null;
+    // Another site's phone is not stored, adopted or configured here, unless this site knows it too.
+    if (elsewhere !== null && !this.deps.store.phones.get(mac)) return this.otherSite(req, mac, message, open, elsewhere, outbox);
     // A first message always opens a new interaction; whatever was open for this phone ends.
     // Its running job goes back to the queue now (so this interaction can run it again); the
     // flow itself is dropped from memory below, with the other in-memory changes.
@@ -235,6 +243,20 @@ export class ProvisioningService {
       this.flows.remove(open.sessionId);
     }
     return response;
+  }
+
+  /** A plain CleanUp, nothing stored: the phone is another site's (and is listed there, not here). */
+  private otherSite(
+    req: PhoneRequest,
+    mac: string,
+    message: PhoneMessage,
+    open: OpenFlow | null,
+    site: string,
+    outbox: Outbox,
+  ): PhoneResponse {
+    if (open) this.flows.remove(open.sessionId);
+    outbox.add(() => this.deps.notify.log('info', `${mac} (${req.peer}): belongs to site ${site}; open that site to work on it`));
+    return { status: 200, body: buildServiceMessage(rejectMessage(message.nonce, mac, `belongs to site ${site}`).reply) };
   }
 
   /** A message without a usable mac-addr so far: the parts of a first message are kept, the rest refused. */

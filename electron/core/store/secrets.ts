@@ -29,7 +29,12 @@ const FORMAT_V1 = 1;
  * every stored secret unreadable.
  */
 export function createKeyFileSecretBox(keyFile: string): SecretBox {
-  const key = loadOrCreateKey(keyFile);
+  return createKeySecretBox(loadOrCreateKey(keyFile));
+}
+
+/** The same box over a key held elsewhere (a site export's passphrase-derived key). */
+export function createKeySecretBox(key: Buffer): SecretBox {
+  if (key.length !== KEY_BYTES) throw new Error(`a secret box key has ${KEY_BYTES} bytes, not ${key.length}`);
   return {
     encrypt(plain) {
       const iv = randomBytes(IV_BYTES);

@@ -1,9 +1,10 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { ApiHandlers } from '../../../shared/api.js';
+import type { ServedHandlers } from '../../../shared/api.js';
 import type { AppEvent } from '../../../shared/events.js';
 import { ApiRequestError, dispatch, toApiFailure } from '../api/dispatch.js';
 import { CONTENT_SECURITY_POLICY } from '../csp.js';
@@ -16,7 +17,7 @@ import { CONTENT_SECURITY_POLICY } from '../csp.js';
  */
 
 export interface UiApiOptions {
-  handlers: ApiHandlers;
+  handlers: ServedHandlers;
   events: { subscribe(listener: (event: AppEvent) => void): () => void };
   /** Built renderer (dist/renderer), served at `/`. */
   rendererDir: string;
@@ -31,6 +32,10 @@ export interface UiApiOptions {
   upload?: (body: AsyncIterable<Buffer>, name: string, kind: string | undefined) => Promise<unknown>;
   /** Browser mode: a built diagnostic bundle by id, for `GET /api/diagnostics.download?id=`. */
   bundle?: (id: string) => { name: string; bytes: Uint8Array } | null;
+  /** Browser mode: a site file (`POST /api/sites.upload`, raw bytes) kept for `sites.import`. */
+  siteUpload?: (body: AsyncIterable<Buffer>) => Promise<unknown>;
+  /** Browser mode: a finished site export by id, for `GET /api/sites.download?id=`. */
+  siteDownload?: (id: string) => { name: string; path: string } | null;
   /** Receives 5xx errors; their message goes to the client, the stack only here. */
   onInternalError?: (error: unknown) => void;
   /** Defaults: MAX_EVENT_STREAMS, EVENT_STREAM_BUFFER_BYTES. */
@@ -130,8 +135,19 @@ export async function startUiApi(options: UiApiOptions): Promise<UiApi> {
             .send(Buffer.from(found.bytes.buffer, found.bytes.byteOffset, found.bytes.byteLength));
         });
       }
-      const { upload } = options;
+      const { upload, siteUpload, siteDownload } = options;
       if (upload) await api.register(async (scope) => registerUpload(scope, upload));
+      if (siteUpload) await api.register(async (scope) => registerSiteUpload(scope, siteUpload));
+      if (siteDownload) {
+        api.get<{ Querystring: { id?: unknown } }>('/sites.download', async (request, reply) => {
+          const found = typeof request.query.id === 'string' ? siteDownload(request.query.id) : null;
+          if (!found) return reply.code(404).send({ error: 'no such export (it is kept for an hour)' });
+          return reply
+            .header('content-type', 'application/octet-stream')
+            .header('content-disposition', `attachment; filename="${found.name.replace(/[^A-Za-z0-9._-]/g, '_')}"`)
+            .send(createReadStream(found.path));
+        });
+      }
     },
     { prefix: '/api' },
   );
@@ -162,7 +178,7 @@ export async function startUiApi(options: UiApiOptions): Promise<UiApi> {
  * PKCS#12 password in `X-Certificate-Password` as UTF-8 bytes. Translated into the contract's
  * `certificates.upload` call, so validation and errors are the same as for every other call.
  */
-function certificateUploadRoute(handlers: ApiHandlers) {
+function certificateUploadRoute(handlers: ServedHandlers) {
   return async (scope: FastifyInstance): Promise<void> => {
     // Own scope: only this route takes raw bodies; the JSON calls keep their parser.
     scope.removeAllContentTypeParsers();
@@ -211,6 +227,21 @@ function registerUpload(scope: FastifyInstance, upload: NonNullable<UiApiOptions
     const body = request.body ? (request.body as Readable).iterator({ destroyOnReturn: false }) : Readable.from([]);
     try {
       return await upload(body, name, kind);
+    } catch (error) {
+      refuseRest(request, reply);
+      throw error;
+    }
+  });
+}
+
+/** `POST /api/sites.upload`: the site file streams to disk like a library file; the answer names it for sites.import. */
+function registerSiteUpload(scope: FastifyInstance, siteUpload: NonNullable<UiApiOptions['siteUpload']>): void {
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+  scope.post('/sites.upload', async (request, reply) => {
+    const body = request.body ? (request.body as Readable).iterator({ destroyOnReturn: false }) : Readable.from([]);
+    try {
+      return await siteUpload(body);
     } catch (error) {
       refuseRest(request, reply);
       throw error;
