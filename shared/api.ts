@@ -401,6 +401,8 @@ export interface ApiClient {
    * API). Absent in Electron, where files.pick opens the dialog in the main process.
    */
   upload?(file: Blob, name: string): Promise<FileView>;
+  /** Browser mode only: streams a site file to `POST /api/sites.upload`; `sites.import` takes the id. */
+  uploadSite?(file: Blob): Promise<{ uploadId: string }>;
   /** Browser mode only: fetches a file the API offers at `url` (a diagnostic bundle) with the token. */
   download?(url: string): Promise<Blob>;
   /**

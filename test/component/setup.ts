@@ -1,3 +1,5 @@
+import { beforeEach } from 'vitest';
+
 /**
  * happy-dom does no layout, so every element measures 0×0 and TanStack Virtual would render no
  * rows. Give elements a window-sized box; nothing else in the component tests depends on size.
@@ -14,3 +16,6 @@ if (!('fonts' in document)) {
     value: Object.assign(new EventTarget(), { ready: Promise.resolve() }),
   });
 }
+
+/** The renderer remembers its last screen in localStorage; every test starts without it. */
+beforeEach(() => globalThis.localStorage?.clear());

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AppEvent } from '../../shared/events.js';
 import { settingsStoreOptions, type SettingsData } from '../../electron/core/settings/settings.js';
 import { SiteHost } from '../../electron/core/sites/host.js';
+import { startUiApi } from '../../electron/core/ui-api/server.js';
 import { createKeyFileSecretBox } from '../../electron/core/store/secrets.js';
 import { SimPhone } from '../sim/phone.js';
 import { freePort, startTestCore } from '../support/core-harness.js';
@@ -270,6 +271,50 @@ describe('export and import', () => {
     expect(job?.items).toEqual([{ name: 'sntp-addr', value: 'ntp.late.example' }]);
     expect(job?.warnings.join(' ')).toContain('sip-pwd left out');
   }, 120_000);
+});
+
+describe('browser mode', () => {
+  it('uploads, imports and downloads site files over the UI API behind the token', async () => {
+    const laptop = await startHost();
+    await laptop.host.handlers['sites.rename']({ id: laptop.host.site().id, name: 'Über HTTP' });
+    const ui = await startUiApi({
+      handlers: laptop.host.handlers,
+      events: laptop.host.events,
+      rendererDir: laptop.root,
+      siteUpload: (body) => laptop.host.receiveSiteFile(body),
+      siteDownload: (id) => laptop.host.exportFile(id),
+    });
+    try {
+      const base = `http://127.0.0.1:${ui.port}/api`;
+      const auth = { authorization: `Bearer ${ui.token}` };
+      const call = async (method: string, body: object) =>
+        fetch(`${base}/${method}`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const short = await call('sites.export', { passphrase: 'short' });
+      expect(short.status).toBe(400);
+      const exported = (await (await call('sites.export', { passphrase: PASSPHRASE })).json()) as { url: string; size: number };
+      expect((await fetch(`http://127.0.0.1:${ui.port}${exported.url}`)).status).toBe(401);
+      const download = await fetch(`http://127.0.0.1:${ui.port}${exported.url}`, { headers: auth });
+      const bytes = Buffer.from(await download.arrayBuffer());
+      expect(bytes.length).toBe(exported.size);
+      const upload = (await (await fetch(`${base}/sites.upload`, { method: 'POST', headers: auth, body: bytes })).json()) as {
+        uploadId: string;
+      };
+      const wrong = await call('sites.import', { uploadId: upload.uploadId, passphrase: 'falsch-falsch' });
+      expect(wrong.status).toBe(400);
+      expect(((await wrong.json()) as { error: string }).error).toMatch(/^wrong passphrase/);
+      const again = (await (await fetch(`${base}/sites.upload`, { method: 'POST', headers: auth, body: bytes })).json()) as {
+        uploadId: string;
+      };
+      const imported = await call('sites.import', { uploadId: again.uploadId, passphrase: PASSPHRASE });
+      expect(((await imported.json()) as { site: { name: string } }).site.name).toBe('Über HTTP (2)');
+    } finally {
+      await ui.close();
+    }
+  }, 60_000);
 });
 
 describe('upgrade', () => {

@@ -141,6 +141,13 @@ export function createBrowserClient({ token, fetch: fetchImpl = (...args) => fet
       if (!response.ok) throw new ApiError(response.status, await readErrorBody(response));
       return (await response.json()) as FileView;
     },
+    async uploadSite(file) {
+      const uploadHeaders: Record<string, string> = { 'Content-Type': 'application/octet-stream' };
+      if (headers.Authorization) uploadHeaders.Authorization = headers.Authorization;
+      const response = await fetchImpl('/api/sites.upload', { method: 'POST', headers: uploadHeaders, body: file });
+      if (!response.ok) throw new ApiError(response.status, await readErrorBody(response));
+      return (await response.json()) as { uploadId: string };
+    },
     async download(url) {
       // Only the API's own paths: the token never goes anywhere else.
       if (!url.startsWith('/api/')) throw new Error(`refusing to fetch ${url}`);

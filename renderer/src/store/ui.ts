@@ -35,16 +35,38 @@ function systemLanguage(): Language {
   return typeof navigator !== 'undefined' && navigator.language.toLowerCase().startsWith('de') ? 'de' : 'en';
 }
 
+/** Where the last screen is kept, so the next start (or a site switch's reload) opens it again. */
+export const LAST_SCREEN_KEY = 'fieldstage.lastScreen';
+const NAV_SCREENS: readonly Screen[] = ['phones', 'discovery', 'rollout', 'jobs', 'files', 'settings', 'certificates'];
+
+function lastScreen(): Exclude<Screen, 'phone'> {
+  try {
+    const saved = globalThis.localStorage?.getItem(LAST_SCREEN_KEY) as Exclude<Screen, 'phone'> | null;
+    return saved && NAV_SCREENS.includes(saved) ? saved : 'phones';
+  } catch {
+    return 'phones'; // Storage refused (private mode): start on the phones.
+  }
+}
+
+function rememberScreen(screen: Exclude<Screen, 'phone'>): void {
+  try {
+    globalThis.localStorage?.setItem(LAST_SCREEN_KEY, screen);
+  } catch {
+    // Not remembered; nothing else depends on it.
+  }
+}
+
 export const createUiSlice: SliceCreator<UiSlice> = () => (set, get) => {
   let nextNoticeId = 1;
   return {
-    screen: 'phones',
+    screen: lastScreen(),
     selectedMac: null,
     language: systemLanguage(),
     theme: 'auto',
     notices: [],
 
     navigate(screen) {
+      rememberScreen(screen);
       set({ screen });
     },
 

@@ -1,9 +1,10 @@
-import { Badge, NavLink, Stack, Text } from '@mantine/core';
+import { Badge, Box, NavLink, Stack, Text } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { useMemo } from 'react';
 import { useT, type MessageKey } from '../../i18n/index.js';
 import { useAppStore } from '../../store/context.js';
 import type { Screen } from '../../store/ui.js';
+import { SiteSwitcher } from '../sites/SiteSwitcher.js';
 
 type NavScreen = Exclude<Screen, 'phone'>;
 
@@ -28,9 +29,12 @@ export function NavBar() {
 
   return (
     <Stack gap={2}>
-      <Text fw={700} size="lg" px="sm" pb="sm">
+      <Text fw={700} size="lg" px="sm" pb={4}>
         Fieldstage
       </Text>
+      <Box px={4} pb="sm">
+        <SiteSwitcher />
+      </Box>
       {ITEMS.map((item) => (
         <NavLink
           key={item.screen}
