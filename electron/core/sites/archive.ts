@@ -68,6 +68,8 @@ export interface ExportInput extends Progress {
   passphrase?: string;
   /** The file to write (written as `<out>.part`, renamed when complete). */
   out: string;
+  /** A folder for the snapshot while it is resealed (on the laptop's data disk, not next to `out`); removed after. */
+  workDir: string;
 }
 
 export interface ExportResult {
@@ -77,7 +79,7 @@ export interface ExportResult {
 }
 
 export async function exportSite(input: ExportInput): Promise<ExportResult> {
-  const work = `${input.out}.work`;
+  const work = input.workDir;
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true, mode: 0o700 });
   const part = `${input.out}.part`;

@@ -320,6 +320,7 @@ export class SiteHost {
       laptopBox: this.#options.core.secretBox,
       ...(passphrase !== undefined ? { passphrase } : {}),
       out,
+      workDir: join(this.#options.root, EXPORTS_FOLDER, `.work-${randomBytes(8).toString('hex')}`),
       signal,
       progress: this.#progress('export'),
     });
