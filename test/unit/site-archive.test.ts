@@ -32,6 +32,8 @@ function site(): string {
   writeFileSync(join(dir, 'files', 'a'.repeat(64)), 'file bytes');
   mkdirSync(join(dir, 'tls'));
   writeFileSync(join(dir, 'tls', 'server.key'), 'TLS-Key-Secret');
+  mkdirSync(join(dir, 'traces', '00:1A:E8:13:10:01', '20260101-job'), { recursive: true });
+  writeFileSync(join(dir, 'traces', '00:1A:E8:13:10:01', '20260101-job', 'trace (1).tar.gz'), 'trace bytes');
   return dir;
 }
 
@@ -66,6 +68,7 @@ describe('site file', () => {
     store.close();
     expect(readdirSync(join(target, 'tls'))).toEqual(['server.key']);
     expect(readdirSync(join(target, 'files'))).toEqual(['a'.repeat(64)]);
+    expect(readdirSync(join(target, 'traces', '00:1A:E8:13:10:01', '20260101-job'))).toEqual(['trace (1).tar.gz']);
   });
 
   it('refuses what is not a site file of this format, with the reason', async () => {
@@ -73,6 +76,8 @@ describe('site file', () => {
       JSON.stringify({ format: SITE_FORMAT, formatVersion: SITE_FORMAT_VERSION, siteName: 'x', leftOut: [], entries: [], ...patch });
     const cases: [Record<string, string>, RegExp][] = [
       [{ '../evil': 'x', 'manifest.json': manifest({}) }, /unexpected entry "..\/evil"/],
+      [{ 'traces/../../evil': 'x', 'manifest.json': manifest({}) }, /unexpected entry "traces\/..\/..\/evil"/],
+      [{ 'tls/key.pem': 'x', 'manifest.json': manifest({}) }, /unexpected entry "tls\/key.pem"/],
       [{ 'manifest.json': manifest({ formatVersion: 99 }) }, /format version 99; this app reads version 1/],
       [{ 'manifest.json': manifest({}) }, /holds no database/],
       [{ 'manifest.json': manifest({ entries: [{ name: 'fieldstage.db', size: 1, sha256: '00' }] }) }, /"fieldstage.db" is missing/],

@@ -222,9 +222,11 @@ export interface ImportInput extends Progress {
   laptopBox: SecretBox;
 }
 
-/** Entries a site file may hold; anything else (absolute paths, `..`, other names) is refused. */
-const ENTRY_NAME =
-  /^(manifest\.json|fieldstage\.db|files\/[0-9a-f]{64}|traces\/[A-Za-z0-9._:@ -]+(\/[A-Za-z0-9._:@ -]+)*|tls\/[A-Za-z0-9._-]+\.sealed)$/;
+/**
+ * Entries a site file may hold; anything else (absolute paths, backslashes, other names) is
+ * refused, and so are `.`/`..` segments. Trace files keep the names the phone gave them.
+ */
+const ENTRY_NAME = /^(manifest\.json|fieldstage\.db|files\/[0-9a-f]{64}|traces(\/[^/\\\0]+)+|tls\/[A-Za-z0-9._-]+\.sealed)$/;
 
 /** Unpacks, checks and reseals a site file into `staging`; throws a SiteError (400) naming the problem. */
 export async function importSite(input: ImportInput): Promise<SiteManifest> {

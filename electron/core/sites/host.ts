@@ -276,7 +276,7 @@ export class SiteHost {
 
   async #startCore(id: string): Promise<void> {
     const { root } = this.#options;
-    const owners = phonesOfOtherSites(root, this.#registry.list(), id);
+    const owners = phonesOfOtherSites(root, this.#registry.list(), id, (message) => this.#log('warn', message));
     const core = await createCore({
       ...this.#options.core,
       dataDir: siteDir(root, id),
