@@ -4,7 +4,8 @@ import type { RolloutRowView, RolloutState } from '../../../../shared/rollout.js
 import { VirtualTable } from '../../components/VirtualTable.js';
 import { useLanguage, useT } from '../../i18n/index.js';
 import { useAppStore } from '../../store/context.js';
-import { rolloutColumns, rolloutRowMatches } from './rolloutColumns.js';
+import { rolloutColumns } from './rolloutColumns.js';
+import { filterRolloutRows } from './rolloutFilter.js';
 
 const FLEXIBLE_COLUMNS = ['displayName'];
 /** Row and header height of the shared VirtualTable: a short list gets a short box. */
@@ -27,10 +28,7 @@ export function RolloutTable({ rows, filter, query, onSelectedMacs }: RolloutTab
   const deferredQuery = useDeferredValue(query);
   const [sorting, setSorting] = useState<SortingState>([{ id: 'line', desc: false }]);
   const [rowSelection, setRowSelection] = useState<RowSelectionState>({});
-  const data = useMemo(() => {
-    const needle = deferredQuery.trim().toLowerCase();
-    return rows.filter((row) => (filter === 'all' || row.state === filter) && rolloutRowMatches(row, needle));
-  }, [rows, filter, deferredQuery]);
+  const data = useMemo(() => filterRolloutRows(rows, filter, deferredQuery), [rows, filter, deferredQuery]);
   const columns = useMemo(() => rolloutColumns(t, language), [t, language]);
   const table = useReactTable({
     data,

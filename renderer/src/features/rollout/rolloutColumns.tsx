@@ -18,12 +18,6 @@ export const STATE_COLORS: Record<RolloutState, string> = {
 
 const MONOSPACE = { fontFamily: 'var(--mantine-font-family-monospace)' } as const;
 
-/** The row's text a search matches: line, MAC (as shown), extension, name, state's reason. */
-export function rolloutRowMatches(row: RolloutRowView, needle: string): boolean {
-  if (!needle) return true;
-  return [String(row.line), row.mac ?? '', row.extension, row.displayName, row.reason ?? ''].some((v) => v.toLowerCase().includes(needle));
-}
-
 export function rolloutColumns(t: Translate, language: Language) {
   return [
     column.display({
