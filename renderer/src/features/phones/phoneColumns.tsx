@@ -1,5 +1,5 @@
-import { Checkbox } from '@mantine/core';
 import { createColumnHelper } from '@tanstack/react-table';
+import { selectionColumn } from '../../components/selectionColumn.js';
 import type { PhoneSummary } from '../../../../shared/model.js';
 import {
   AdoptionBadge,
@@ -21,28 +21,11 @@ const text = (value: string | null) => value ?? '';
 
 export function phoneColumns(t: Translate, language: Language, now: number) {
   return [
-    column.display({
-      id: 'select',
-      size: 40,
-      header: ({ table }) => (
-        <Checkbox
-          aria-label={t('phones.selectAll')}
-          checked={table.getIsAllRowsSelected()}
-          indeterminate={table.getIsSomeRowsSelected()}
-          onChange={table.getToggleAllRowsSelectedHandler()}
-          data-testid="select-all-phones"
-        />
-      ),
-      cell: ({ row }) => (
-        <Checkbox
-          aria-label={t('phones.selectRow', { mac: row.original.mac })}
-          checked={row.getIsSelected()}
-          onChange={row.getToggleSelectedHandler()}
-          // The row itself opens the phone; ticking the box must not.
-          onClick={(event) => event.stopPropagation()}
-          data-testid={`select-phone-${row.original.mac}`}
-        />
-      ),
+    selectionColumn(column, {
+      all: t('phones.selectAll'),
+      row: (row) => t('phones.selectRow', { mac: row.mac }),
+      allTestId: 'select-all-phones',
+      rowTestId: (row) => `select-phone-${row.mac}`,
     }),
     column.accessor('mac', {
       header: t('phone.mac'),

@@ -1,5 +1,6 @@
-import { Badge, Checkbox, Text } from '@mantine/core';
+import { Badge, Text } from '@mantine/core';
 import { createColumnHelper } from '@tanstack/react-table';
+import { selectionColumn } from '../../components/selectionColumn.js';
 import type { RolloutRowView, RolloutState } from '../../../../shared/rollout.js';
 import type { Language, MessageKey, Translate } from '../../i18n/index.js';
 import { formatDateTime } from '../../lib/format.js';
@@ -20,28 +21,11 @@ const MONOSPACE = { fontFamily: 'var(--mantine-font-family-monospace)' } as cons
 
 export function rolloutColumns(t: Translate, language: Language) {
   return [
-    column.display({
-      id: 'select',
-      size: 40,
-      header: ({ table }) => (
-        <Checkbox
-          aria-label={t('phones.selectAll')}
-          checked={table.getIsAllRowsSelected()}
-          indeterminate={table.getIsSomeRowsSelected()}
-          onChange={table.getToggleAllRowsSelectedHandler()}
-          data-testid="rollout-select-all"
-        />
-      ),
-      cell: ({ row }) => (
-        <Checkbox
-          aria-label={t('rollout.selectRow', { line: row.original.line })}
-          checked={row.getIsSelected()}
-          disabled={!row.getCanSelect()}
-          onChange={row.getToggleSelectedHandler()}
-          onClick={(event) => event.stopPropagation()}
-          data-testid={`rollout-select-${row.original.line}`}
-        />
-      ),
+    selectionColumn(column, {
+      all: t('phones.selectAll'),
+      row: (row) => t('rollout.selectRow', { line: row.line }),
+      allTestId: 'rollout-select-all',
+      rowTestId: (row) => `rollout-select-${row.line}`,
     }),
     column.accessor('line', { header: t('rollout.line'), size: 70 }),
     column.accessor((row) => row.mac ?? '', {
