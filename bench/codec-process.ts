@@ -7,12 +7,12 @@ import { performance } from 'node:perf_hooks';
 import { redactXml } from '../electron/core/store/secrets.js';
 import { buildServiceMessage } from '../electron/core/wpi/build.js';
 import { parsePhoneMessage } from '../electron/core/wpi/parse.js';
-import type { ServiceMessage, WpiItem } from '../shared/protocol.js';
+import type { ServiceMessage } from '../shared/protocol.js';
 import { newNonce } from '../test/sim/flow.js';
-import { BASIC_ITEM_NAMES, loadFixtureItems, withIdentity } from '../test/sim/items.js';
 import { serializeMessage } from '../test/sim/wire.js';
 import { HOSTILE_REDACT_INPUTS, billionLaughs } from '../test/support/hostile-xml.js';
 import { serveParent } from './lib/ipc.js';
+import { benchPhone, phoneMessages } from './lib/phone-messages.js';
 import { benchProfile } from './lib/profile.js';
 
 interface CodecCase {
@@ -26,23 +26,8 @@ interface CodecCase {
 
 function cases(): CodecCase[] {
   const nonce = newNonce();
-  const items = withIdentity(loadFixtureItems(), {
-    mac: '00:1A:E8:10:00:01',
-    contactMeUri: 'http://127.0.60.1:8085/contact_dls.html/ContactDLS',
-    e164: '493012345678',
-    model: 'OpenStage 60',
-    softwareVersion: 'V3 R1.41.1',
-  });
-  const basic: WpiItem[] = [];
-  for (const name of BASIC_ITEM_NAMES) {
-    const item = items.find((i) => i.name === name && i.index === undefined);
-    if (item) basic.push(item);
-    if (name === 'e164') basic.push({ name: 'user-pwd-unicode', value: '', status: 'failed' });
-  }
-  const [startUp] = serializeMessage(nonce, -1, { reason: 'start-up', items: basic });
-  const readAll = serializeMessage(nonce, -1, { reason: 'reply-to', action: 'ReadAllItems', status: 'accepted', items });
-  if (readAll.length !== 1) throw new Error('ReadAllItems reply unexpectedly fragmented');
-  const [writeReply] = serializeMessage(nonce, -1, { reason: 'reply-to', action: 'WriteItems', status: 'accepted', items: [] });
+  const { items, basic, bodies } = phoneMessages(benchPhone(0x600001, 60, 0), nonce);
+  const [startUp, readAllReply, writeReply] = bodies;
   const profile = benchProfile();
   const parseCase = (name: string, xml: string, count: number): CodecCase => {
     const body = Buffer.from(xml, 'utf8');
@@ -57,7 +42,7 @@ function cases(): CodecCase[] {
   });
   return [
     parseCase('parse start-up', startUp, basic.length),
-    parseCase('parse reply ReadAllItems', readAll[0], items.length),
+    parseCase('parse reply ReadAllItems', readAllReply, items.length),
     parseCase('parse reply WriteItems', writeReply, 0),
     buildCase('build ReadAllItems', { nonce, action: 'ReadAllItems' }),
     buildCase('build WriteItems', { nonce, action: 'WriteItems', items: profile }),

@@ -1,12 +1,13 @@
 /**
  * `npm run bench` — provisioning, codec, sweep and renderer benchmarks (see bench/README.md).
  *
- * Options: --phones N (default 1000)   --only codec,burst,paced,sweep,ui,files,rollout   --paced 10,50
+ * Options: --phones N (default 1000)   --only codec,burst,paced,sweep,ui,files,rollout,nat,prefilled,list   --paced 10,50
+ * --nat-phones N (default 200): phones behind one address   --prefilled-phones N (default 10,000): stored before the burst
  * --file-phones N (default 100)   --file-mb N (default 60): the file-server case
  * --repeat N (runs per provisioning configuration, fastest reported; default 2)   --no-service
  * --profile (CPU-profile the last core burst run and print where its time goes)
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,8 @@ import { LOOPBACK_ONLY_ENV } from '../electron/core/egress/egress.js';
 import { BenchChild } from './lib/ipc.js';
 import { busyBetween, cpuSnapshot, load1 } from './lib/machine.js';
 import { summarizeProfile, type ProfileSummary } from './lib/cpuprofile.js';
+import type { ListTiming } from './lib/list-timing.js';
+import { PREFILLED_DATA_DIR_ENV, type PrefillResult } from './lib/prefill.js';
 import { distribution, fmt, median, table, verdict, type Distribution } from './lib/stats.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
@@ -28,7 +31,7 @@ function option(name: string): string | undefined {
   return i >= 0 ? (process.argv[i + 1] ?? '') : undefined;
 }
 const PHONES = Number(option('phones') ?? 1000);
-const ONLY = new Set((option('only') ?? 'codec,burst,paced,sweep,ui,files,rollout').split(',').filter(Boolean));
+const ONLY = new Set((option('only') ?? 'codec,burst,paced,sweep,ui,files,rollout,nat,prefilled,list').split(',').filter(Boolean));
 // `codec` includes the socket-less service run (service-process.ts) unless --no-service is given.
 const SERVICE = ONLY.has('codec') && !process.argv.includes('--no-service');
 const PROFILE = process.argv.includes('--profile');
@@ -43,6 +46,16 @@ const FLEET_FIRST_MAC = 0x600001;
 const SWEEP_SUBNET = '127.0.64';
 const SWEEP_PHONES = 50;
 const SWEEP_CONTACT_ME_PORT = 28085;
+const NAT_PHONES = Number(option('nat-phones') ?? 200);
+/** The one address the NAT fleet's phones share (a branch office behind one router). */
+const NAT_ADDRESS = '127.0.65.1';
+const PREFILLED_PHONES = Number(option('prefilled-phones') ?? 10_000);
+/** Prefilled phones: MACs apart from the fleet's, addresses 127.0.70.x onwards (10,000 phones end at 127.0.109.x). */
+const PREFILL_FIRST_MAC = 0x700001;
+const PREFILL_SUBNET = 70;
+/** phones.list: untimed calls first (JIT, SQLite page cache), then the timed ones. */
+const LIST_WARMUP = 5;
+const LIST_CALLS = 25;
 
 const TARGET = {
   burstWallRatio: 1.5,
@@ -56,6 +69,10 @@ const TARGET = {
   fileRssMB: 300,
   /** The roll-out view: status loaded and filtered for 1,000 phones. */
   rolloutViewMs: 100,
+  /** NAT burst and burst into a prefilled database, each against the plain burst in the same run. */
+  variantWallRatio: 1.2,
+  /** phones.list with the prefilled phones: median and p95 of one call. */
+  phonesListMs: 50,
 };
 const ROLLOUT_ROWS = Number(option('rollout-rows') ?? 1000);
 const FILE_PHONES = Number(option('file-phones') ?? 100);
@@ -122,9 +139,27 @@ interface CoreSummary {
   warningCount: number;
 }
 
+/** What a provisioning run varies besides the server: fleet size, NAT, a prefilled database. */
+interface RunSetup {
+  phones: number;
+  /** All phones behind this one loopback address. */
+  natAddress?: string;
+  /** Phones stored in the core before the burst (bench/lib/prefill.ts); they never call. */
+  prefilled?: number;
+  /** Time phones.list after the prefill, before the burst. */
+  timeList?: boolean;
+}
+
+type PrefillRun = PrefillResult & { pid: number; cpuMs: number; maxRssMB: number };
+
+type ListRun = ListTiming & { peakRssMB: number };
+
 interface RunResult {
   server: 'core' | 'floor';
   concurrency: number;
+  setup: RunSetup;
+  prefill?: PrefillRun;
+  list?: ListRun;
   pids: { server: number; fleet: number };
   fleet: Omit<FleetResult, 'latencies' | 'byStep'>;
   latency: Distribution;
@@ -144,11 +179,59 @@ interface RunResult {
 
 const processes: { role: string; pid: number; ran: string }[] = [];
 
-async function provisioning(kind: 'core' | 'floor', concurrency: number, profile: boolean): Promise<RunResult> {
+function fleetText(setup: RunSetup): string {
+  const phones = setup.phones;
+  if (setup.natAddress) return `${phones} SimPhones behind ${setup.natAddress}`;
+  return `${phones} SimPhones on 127.0.${FLEET_SUBNET}.x–127.0.${FLEET_SUBNET + Math.floor((phones - 1) / 254)}.x`;
+}
+
+function setupText(setup: RunSetup): string {
+  const prefilled = setup.prefilled ? `, ${setup.prefilled} phones prefilled` : '';
+  return `${setup.natAddress ? 'NAT ' : ''}${setup.phones} phones${prefilled}`;
+}
+
+/** A data folder holding `count` phones (prefill-process.ts), for a server child to open. */
+async function prefilledDataDir(count: number): Promise<{ dataDir: string; prefill: PrefillRun }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fieldstage-bench-prefilled-'));
+  const child = BenchChild.start('prefill', 'prefill-process.ts');
+  try {
+    const prefill = await child.call<PrefillRun>(
+      'fill',
+      { dataDir, range: { count, firstMac: PREFILL_FIRST_MAC, firstSubnet: PREFILL_SUBNET } },
+      900_000,
+    );
+    processes.push({ role: 'prefill', pid: prefill.pid, ran: `${count} phones stored through the Store API (core not started)` });
+    return { dataDir, prefill };
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  } finally {
+    await child.stop();
+  }
+}
+
+/** The server child's environment: the prefilled folder to open, if any. */
+function serverEnv(filled: { dataDir: string } | undefined): NodeJS.ProcessEnv {
+  return filled ? { [PREFILLED_DATA_DIR_ENV]: filled.dataDir } : {};
+}
+
+function timeList(server: BenchChild): Promise<ListRun> {
+  return server.call<ListRun>('listTiming', { warmup: LIST_WARMUP, calls: LIST_CALLS }, 600_000);
+}
+
+async function provisioning(
+  kind: 'core' | 'floor',
+  concurrency: number,
+  profile: boolean,
+  setup: RunSetup = { phones: PHONES },
+): Promise<RunResult> {
+  const phones = setup.phones;
   // Outside the repo: .gitignore only covers bench/results/*.json.
   const profileDir = join(tmpdir(), 'fieldstage-bench-profiles', stamp);
   if (profile) mkdirSync(profileDir, { recursive: true });
+  const filled = kind === 'core' && setup.prefilled ? await prefilledDataDir(setup.prefilled) : undefined;
   const server = BenchChild.start(`server-${kind}`, 'server-process.ts', [kind], {
+    env: serverEnv(filled),
     nodeFlags: [
       ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-interval=200'] : []),
       // For experiments only, e.g. an --import preload that patches the server.
@@ -158,26 +241,30 @@ async function provisioning(kind: 'core' | 'floor', concurrency: number, profile
   const fleet = BenchChild.start(`fleet`, 'fleet-process.ts');
   try {
     const started = await server.call<{ port: number; pid: number }>('start');
-    const macs = await fleet.call<string[]>('macs', { count: PHONES, firstMac: FLEET_FIRST_MAC });
+    const list = filled && setup.timeList ? await timeList(server) : undefined;
+    const macs = await fleet.call<string[]>('macs', { count: phones, firstMac: FLEET_FIRST_MAC });
     await server.call('stage', { macs });
-    const label = concurrency >= PHONES ? 'burst' : `paced ${concurrency}`;
+    const label = `${concurrency >= phones ? 'burst' : `paced ${concurrency}`}${setup.natAddress ? ' (NAT)' : ''}${setup.prefilled ? ` (${setup.prefilled} prefilled)` : ''}`;
     processes.push({
       role: `server (${kind})`,
       pid: server.pid,
       ran: `${label}: ${kind === 'core' ? 'createCore — fastify/TLS, WPI engine, SQLite' : 'node:https floor server'}`,
     });
-    processes.push({
-      role: 'fleet',
-      pid: fleet.pid,
-      ran: `${label} vs ${kind}: ${PHONES} SimPhones on 127.0.${FLEET_SUBNET}.x–127.0.${FLEET_SUBNET + Math.floor((PHONES - 1) / 254)}.x`,
-    });
+    processes.push({ role: 'fleet', pid: fleet.pid, ran: `${label} vs ${kind}: ${fleetText(setup)}` });
     const load1Before = load1();
     const mine0 = process.cpuUsage();
     const machine0 = cpuSnapshot();
     await server.call('measureStart');
     const result = await fleet.call<FleetResult>(
       'burst',
-      { port: started.port, count: PHONES, firstSubnet: FLEET_SUBNET, firstMac: FLEET_FIRST_MAC, concurrency },
+      {
+        port: started.port,
+        count: phones,
+        firstSubnet: FLEET_SUBNET,
+        firstMac: FLEET_FIRST_MAC,
+        concurrency,
+        ...(setup.natAddress ? { natAddress: setup.natAddress } : {}),
+      },
       240_000,
     );
     const usage = await server.call<ServerUsage>('measureStop');
@@ -189,7 +276,7 @@ async function provisioning(kind: 'core' | 'floor', concurrency: number, profile
     const { latencies, byStep, ...fleetRest } = result;
 
     const errorDetail: string[] = [];
-    const missing = PHONES - result.cleanUps;
+    const missing = phones - result.cleanUps;
     if (missing) errorDetail.push(`${missing} phone(s) without CleanUp`);
     if (result.errorCount) errorDetail.push(`${result.errorCount} phone error(s): ${result.errors.slice(0, 3).join(' | ')}`);
     if (result.violationCount)
@@ -198,8 +285,8 @@ async function provisioning(kind: 'core' | 'floor', concurrency: number, profile
     if (summary.warningCount) errorDetail.push(`${summary.warningCount} server warning(s): ${summary.warnings.slice(0, 3).join(' | ')}`);
     if (kind === 'core') {
       const done = summary.jobStates?.['done'] ?? 0;
-      if (done !== PHONES) errorDetail.push(`write jobs done ${done}/${PHONES} (${JSON.stringify(summary.jobStates)})`);
-      if (summary.inventoryComplete !== PHONES) errorDetail.push(`inventory complete ${summary.inventoryComplete}/${PHONES}`);
+      if (done !== phones) errorDetail.push(`write jobs done ${done}/${phones} (${JSON.stringify(summary.jobStates)})`);
+      if (summary.inventoryComplete !== phones) errorDetail.push(`inventory complete ${summary.inventoryComplete}/${phones}`);
     }
     const errors =
       missing +
@@ -207,11 +294,14 @@ async function provisioning(kind: 'core' | 'floor', concurrency: number, profile
       result.violationCount +
       result.wrongExchangeCount +
       summary.warningCount +
-      (kind === 'core' ? PHONES - (summary.jobStates?.['done'] ?? 0) : 0);
+      (kind === 'core' ? phones - (summary.jobStates?.['done'] ?? 0) : 0);
 
     const run: RunResult = {
       server: kind,
       concurrency,
+      setup,
+      ...(filled ? { prefill: filled.prefill } : {}),
+      ...(list ? { list } : {}),
       pids: { server: started.pid, fleet: fleet.pid },
       fleet: fleetRest,
       latency: distribution(latencies),
@@ -234,6 +324,8 @@ async function provisioning(kind: 'core' | 'floor', concurrency: number, profile
   } finally {
     await fleet.stop().catch(() => undefined);
     await server.stop().catch(() => undefined);
+    // The server removes it at exit; this covers a server that never got that far.
+    if (filled) rmSync(filled.dataDir, { recursive: true, force: true });
   }
 }
 
@@ -252,14 +344,41 @@ async function pair(concurrency: number, profile: boolean): Promise<Pair> {
     // Profile only the last core run: the profiler slows the run it watches.
     all.push(await provisioning('core', concurrency, profile && i === REPEAT - 1));
   }
-  const best = (kind: 'core' | 'floor'): RunResult => {
-    const runs = all.filter((r) => r.server === kind && !r.profile);
-    const pool = runs.length ? runs : all.filter((r) => r.server === kind);
-    return pool.reduce((a, b) => (b.fleet.wallMs < a.fleet.wallMs ? b : a));
-  };
-  const core = best('core');
+  const core = fastest(all.filter((r) => r.server === 'core'));
   const profiled = all.find((r) => r.profile);
-  return { core: profiled && !core.profile ? { ...core, profile: profiled.profile } : core, floor: best('floor'), all };
+  return {
+    core: profiled && !core.profile ? { ...core, profile: profiled.profile } : core,
+    floor: fastest(all.filter((r) => r.server === 'floor')),
+    all,
+  };
+}
+
+/** The least disturbed run: the fastest one not slowed by the profiler (if there is one). */
+function fastest(runs: RunResult[]): RunResult {
+  const unprofiled = runs.filter((r) => !r.profile);
+  return (unprofiled.length ? unprofiled : runs).reduce((a, b) => (b.fleet.wallMs < a.fleet.wallMs ? b : a));
+}
+
+/** A variant of the core burst against the plain one: NAT, or a prefilled database. */
+interface Versus {
+  reference: RunResult;
+  variant: RunResult;
+  /** Every run, in the order they ran. */
+  all: RunResult[];
+}
+
+/** The plain burst and the variant against the core, REPEAT times interleaved; the fastest of each is reported. */
+async function versus(reference: RunSetup, variant: RunSetup): Promise<Versus> {
+  const all: RunResult[] = [];
+  for (let i = 0; i < REPEAT; i++) {
+    all.push(await provisioning('core', reference.phones, false, reference));
+    all.push(await provisioning('core', variant.phones, false, variant));
+  }
+  return {
+    reference: fastest(all.filter((r) => r.setup === reference)),
+    variant: fastest(all.filter((r) => r.setup === variant)),
+    all,
+  };
 }
 
 function printWalls(p: Pair & { concurrency?: number }): void {
@@ -315,6 +434,20 @@ async function codec(): Promise<{ pid: number; results: CodecResult[] }> {
     return r;
   } finally {
     await child.stop();
+  }
+}
+
+/** `--only list` without `prefilled`: a core with the prefilled phones, phones.list timed, no burst. */
+async function listOnly(): Promise<{ prefill: PrefillRun; list: ListRun }> {
+  const filled = await prefilledDataDir(PREFILLED_PHONES);
+  const server = BenchChild.start('server-core', 'server-process.ts', ['core'], { env: serverEnv(filled) });
+  try {
+    await server.call('start');
+    processes.push({ role: 'server (core)', pid: server.pid, ran: `opened ${PREFILLED_PHONES} prefilled phones, phones.list timed` });
+    return { prefill: filled.prefill, list: await timeList(server) };
+  } finally {
+    await server.stop();
+    rmSync(filled.dataDir, { recursive: true, force: true });
   }
 }
 
@@ -511,6 +644,109 @@ function printBurst(p: Pair): void {
       ),
   );
   for (const r of p.all) if (r.errorDetail.length) console.log(`  ${r.server} errors: ${r.errorDetail.join('; ')}`);
+}
+
+/** Errors over every run of that setup, not only the one reported. */
+function errorsOfSetup(v: Versus, setup: RunSetup): number {
+  return v.all.filter((r) => r.setup === setup).reduce((n, r) => n + r.errors, 0);
+}
+
+/** A variant burst (NAT, prefilled) beside the plain core burst of the same phones, same run. */
+function printVersus(title: string, v: Versus): void {
+  const { reference: ref, variant: vr } = v;
+  const perPhone = (r: RunResult): number => r.usage.cpuMs / r.setup.phones;
+  const exPerSec = (r: RunResult): number => r.fleet.exchanges / (r.fleet.wallMs / 1000);
+  const wallRatio = ratio(vr.fleet.wallMs, ref.fleet.wallMs);
+  const varErrors = errorsOfSetup(v, vr.setup);
+  const refErrors = errorsOfSetup(v, ref.setup);
+  const rssOk = Math.max(vr.usage.peakRssMB, ref.usage.peakRssMB) <= TARGET.rssMB;
+  const rows: (string | number)[][] = [
+    [
+      'wall time to last CleanUp (s)',
+      fmt(vr.fleet.wallMs / 1000),
+      fmt(ref.fleet.wallMs / 1000),
+      x(wallRatio),
+      `≤ ${TARGET.variantWallRatio}×`,
+      verdict(wallRatio <= TARGET.variantWallRatio),
+    ],
+    ['server CPU per phone (ms)', fmt(perPhone(vr)), fmt(perPhone(ref)), x(ratio(perPhone(vr), perPhone(ref))), '', ''],
+    ['exchanges per second', fmt(exPerSec(vr)), fmt(exPerSec(ref)), x(ratio(exPerSec(vr), exPerSec(ref))), '', ''],
+    ['exchange latency p50 (ms)', fmt(vr.latency.p50), fmt(ref.latency.p50), x(ratio(vr.latency.p50, ref.latency.p50)), '', ''],
+    ['exchange latency p99 (ms)', fmt(vr.latency.p99), fmt(ref.latency.p99), x(ratio(vr.latency.p99, ref.latency.p99)), '', ''],
+    [
+      'server peak RSS during the burst (MB, sampled 10 ms)',
+      fmt(vr.usage.peakRssMB),
+      fmt(ref.usage.peakRssMB),
+      '',
+      `≤ ${TARGET.rssMB} MB`,
+      verdict(rssOk),
+    ],
+    ['server max RSS (MB, kernel, whole life)', fmt(vr.usage.maxRssMB), fmt(ref.usage.maxRssMB), '', '', ''],
+    ['  of which in service.handle / in its SQLite transactions (s)', insideText(vr), insideText(ref), '', '', ''],
+    ['  group commits / requests per commit / COMMIT p50 / p99 (ms)', groupText(vr), groupText(ref), '', '', ''],
+    ['fleet CPU (s) (simulated phones)', fmt(vr.fleet.fleetCpuMs / 1000), fmt(ref.fleet.fleetCpuMs / 1000), '', '', ''],
+    ['errors (all runs)', varErrors, refErrors, '', '0', verdict(varErrors === 0 && refErrors === 0)],
+    ["other processes' CPU during the run (s) / load before", noiseText(vr), noiseText(ref), '', '', ''],
+  ];
+  console.log(table([title, setupText(vr.setup), `plain ${setupText(ref.setup)}`, 'ratio', 'target', 'result'], rows));
+  for (const r of v.all) if (r.errorDetail.length) console.log(`  ${setupText(r.setup)} errors: ${r.errorDetail.join('; ')}`);
+}
+
+function printWallsVersus(v: Versus): void {
+  if (v.all.length <= 2) return;
+  const walls = (setup: RunSetup): string =>
+    v.all
+      .filter((r) => r.setup === setup)
+      .map((r) => `${fmt(r.fleet.wallMs / 1000)} s${r.errors ? ` (${r.errors} errors)` : ''}`)
+      .join(', ');
+  console.log(`  all runs: ${setupText(v.variant.setup)} ${walls(v.variant.setup)}; plain ${walls(v.reference.setup)}`);
+}
+
+/** How the database was filled before measuring (not a target: the bench's own set-up). */
+function printPrefill(prefills: (PrefillRun | undefined)[]): void {
+  for (const p of prefills) {
+    if (!p) continue;
+    console.log(
+      `  prefill: ${p.phones} phones, ${p.inventoryItems} inventory items, ${p.jobs} done jobs, ${p.exchanges} exchanges ` +
+        `through the Store API in ${p.transactions} transactions: ${fmt(p.ms / 1000)} s (${fmt(p.cpuMs / 1000)} s CPU), ` +
+        `max RSS of the prefill process ${fmt(p.maxRssMB)} MB (its own process; the server opens the closed database)`,
+    );
+  }
+}
+
+function printList(l: ListRun): void {
+  const rows = l.cases.map((c) => {
+    const ok = c.handler.p50 <= TARGET.phonesListMs && c.handler.p95 <= TARGET.phonesListMs;
+    return [
+      `${c.name}: ${c.rows} rows`,
+      `${fmt(c.handler.p50)} / ${fmt(c.handler.p95)}`,
+      `${fmt(c.floor.p50)} / ${fmt(c.floor.p95)}`,
+      x(ratio(c.handler.p50, c.floor.p50)),
+      `≤ ${TARGET.phonesListMs} ms`,
+      verdict(ok),
+    ];
+  });
+  rows.push([
+    'server peak RSS while timing (MB, sampled 10 ms)',
+    fmt(l.peakRssMB),
+    '',
+    '',
+    `≤ ${TARGET.rssMB} MB`,
+    verdict(l.peakRssMB <= TARGET.rssMB),
+  ]);
+  console.log(
+    table(
+      [
+        `phones.list with ${l.phones} phones (${l.calls} calls after ${l.warmup})`,
+        'handler median / p95 (ms)',
+        'floor: SELECT * median / p95 (ms)',
+        'median ratio',
+        'target',
+        'result',
+      ],
+      rows,
+    ),
+  );
 }
 
 function printPaced(runs: (Pair & { concurrency: number })[]): void {
@@ -841,6 +1077,40 @@ async function main(): Promise<void> {
     out.paced = runs;
     printPaced(runs);
     for (const run of runs) printWalls(run);
+    console.log('');
+  }
+
+  if (ONLY.has('nat')) {
+    console.log(`== nat: ${NAT_PHONES} phones behind ${NAT_ADDRESS} boot at once, beside the plain burst of ${NAT_PHONES}${repeatNote}`);
+    const v = await versus({ phones: NAT_PHONES }, { phones: NAT_PHONES, natAddress: NAT_ADDRESS });
+    out.nat = v;
+    printVersus(`nat: ${NAT_PHONES} phones at once`, v);
+    printWallsVersus(v);
+    console.log('');
+  }
+
+  let list: ListRun | undefined;
+  if (ONLY.has('prefilled')) {
+    console.log(
+      `== prefilled: ${PHONES} phones boot at once into a database of ${PREFILLED_PHONES} phones, beside the plain burst${repeatNote}`,
+    );
+    const v = await versus({ phones: PHONES }, { phones: PHONES, prefilled: PREFILLED_PHONES, timeList: ONLY.has('list') });
+    out.prefilled = v;
+    printVersus(`prefilled: ${PHONES} phones at once`, v);
+    printWallsVersus(v);
+    printPrefill(v.all.map((r) => r.prefill));
+    list = v.variant.list;
+    console.log('');
+  }
+  if (ONLY.has('list')) {
+    console.log(`== list: phones.list through the core's handlers with ${PREFILLED_PHONES} phones stored`);
+    if (!list) {
+      const r = await listOnly();
+      printPrefill([r.prefill]);
+      list = r.list;
+    }
+    out.list = list;
+    if (list) printList(list);
     console.log('');
   }
 

@@ -24,16 +24,21 @@ import { phoneTlsOptions } from '../electron/core/provisioning/tls-options.js';
 import { settingsStoreOptions, type SettingsData } from '../electron/core/settings/settings.js';
 import { createKeyFileSecretBox } from '../electron/core/store/secrets.js';
 import { buildServiceMessage } from '../electron/core/wpi/build.js';
+import type { ExchangeRecord } from '../electron/core/store/types.js';
 import type { AppEvent } from '../shared/events.js';
 import type { WpiItem } from '../shared/protocol.js';
 import { serveParent } from './lib/ipc.js';
+import { timePhonesList } from './lib/list-timing.js';
+import { PREFILLED_DATA_DIR_ENV } from './lib/prefill.js';
 import { benchProfile } from './lib/profile.js';
 
 const mode = process.argv[2] === 'floor' ? 'floor' : 'core';
 const contactMePort = Number(process.argv[3] ?? 0) || undefined;
 const KEEP_ALIVE_MS = 10_000; // the core's default keepAliveTimeoutMs
 
-const dataDir = mkdtempSync(join(tmpdir(), `fieldstage-bench-${mode}-`));
+/** PREFILLED_DATA_DIR_ENV: a data folder prefill-process.ts filled (the core opens it; removed at exit like a throwaway one). */
+const prefilledDir = process.env[PREFILLED_DATA_DIR_ENV];
+const dataDir = prefilledDir ?? mkdtempSync(join(tmpdir(), `fieldstage-bench-${mode}-`));
 const warnings: string[] = [];
 let warningCount = 0;
 const log = (level: LogLevel, message: string): void => {
@@ -98,6 +103,12 @@ function measureStop() {
 // Core
 
 let core: Core | null = null;
+/** The burst's phones (staged), told apart from prefilled ones; exchanges after the baseline id are the burst's. */
+const staged = new Set<string>();
+const prefilled = prefilledDir !== undefined;
+let exchangeBaseline = 0;
+/** createCore's database file in its data folder (electron/core/app/core.ts). */
+const DB_FILE = 'fieldstage.db';
 const sends: { ip: string; at: number }[] = [];
 const sweepEvents: AppEvent[] = [];
 
@@ -212,14 +223,27 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 }
 
+/** Every exchange newer than `id`, newest first, without loading the prefilled phones' (hundreds of MB of XML). */
+function exchangesSince(id: number): ExchangeRecord[] {
+  if (!core) throw new Error('core not started');
+  const out: ExchangeRecord[] = [];
+  for (let beforeId: number | undefined; ;) {
+    const page = core.store.exchanges.list({ limit: 5000, ...(beforeId === undefined ? {} : { beforeId }) }).filter((e) => e.id > id);
+    out.push(...page);
+    if (page.length < 5000) return out;
+    beforeId = page.at(-1)?.id;
+  }
+}
+
 function coreSummary() {
   if (!core) throw new Error('core not started');
   const { store, service } = core;
-  const phones = store.phones.list();
-  const jobs = store.jobs.list({ limit: 100_000 });
+  // Only the staged (burst) phones count: prefilled phones are part of the setting, not the run.
+  const phones = store.phones.list().filter((p) => !prefilled || staged.has(p.mac));
+  const jobs = store.jobs.list({ limit: 100_000 }).filter((j) => !prefilled || staged.has(j.mac));
   const jobStates: Record<string, number> = {};
   for (const job of jobs) jobStates[job.state] = (jobStates[job.state] ?? 0) + 1;
-  const exchanges = store.exchanges.list({ limit: 100_000 });
+  const exchanges = exchangesSince(exchangeBaseline);
   const actions: Record<string, number> = {};
   for (const e of exchanges) actions[e.action ?? '(none)'] = (actions[e.action ?? '(none)'] ?? 0) + 1;
   return {
@@ -304,12 +328,21 @@ serveParent({
     const port = mode === 'core' ? await startCore() : await startFloor(benchProfile());
     return { mode, port, pid: process.pid, cores: cpus().length, dataDir };
   },
+  /** phones.list through the core's handlers beside a plain SELECT (bench/lib/list-timing.ts), with sampled RSS. */
+  async listTiming({ warmup, calls }: { warmup: number; calls: number }) {
+    if (!core) throw new Error('phones.list timing needs the core');
+    measureStart();
+    const timing = await timePhonesList(core, join(dataDir, DB_FILE), warmup, calls);
+    return { ...timing, peakRssMB: measureStop().peakRssMB };
+  },
   /** Queues the profile write for each MAC before the phones ever call (staged, like a CSV import). */
   stage({ macs }: { macs: string[] }) {
     if (!core) return { staged: 0 };
     const items = benchProfile();
     checkJobRequest('write-items', items);
     const { store } = core;
+    for (const mac of macs) staged.add(mac);
+    exchangeBaseline = store.exchanges.list({ limit: 1 })[0]?.id ?? 0;
     const jobs = store.transaction(() => macs.map((mac) => store.jobs.create(mac, 'write-items', items)));
     return { staged: jobs.length };
   },

@@ -12,37 +12,14 @@ import Conf from 'conf';
 import { createCore } from '../electron/core/app/core.js';
 import { settingsStoreOptions, type SettingsData } from '../electron/core/settings/settings.js';
 import { createKeyFileSecretBox } from '../electron/core/store/secrets.js';
-import type { WpiItem } from '../shared/protocol.js';
-import { fleetIp, fleetMac } from '../test/sim/fleet.js';
-import { newNonce } from '../test/sim/flow.js';
-import { BASIC_ITEM_NAMES, loadFixtureItems, withIdentity } from '../test/sim/items.js';
-import { serializeMessage } from '../test/sim/wire.js';
+import { fleetMac } from '../test/sim/fleet.js';
 import { serveParent } from './lib/ipc.js';
+import { benchPhone, phoneMessages } from './lib/phone-messages.js';
 import { benchProfile } from './lib/profile.js';
 
-function phoneMessages(i: number): { peer: string; bodies: Buffer[] } {
-  const mac = fleetMac(0x600001, i);
-  const peer = fleetIp('127.0.', 60, i);
-  const items = withIdentity(loadFixtureItems(), {
-    mac,
-    contactMeUri: `http://${peer}:8085/contact_dls.html/ContactDLS`,
-    e164: `4930${String(i).padStart(8, '0')}`,
-    model: 'OpenStage 60',
-    softwareVersion: 'V3 R1.41.1',
-  });
-  const basic: WpiItem[] = [];
-  for (const name of BASIC_ITEM_NAMES) {
-    const item = items.find((it) => it.name === name && it.index === undefined);
-    if (item) basic.push(item);
-    if (name === 'e164') basic.push({ name: 'user-pwd-unicode', value: '', status: 'failed' });
-  }
-  const nonce = newNonce();
-  const bodies = [
-    serializeMessage(nonce, -1, { reason: 'start-up', items: basic })[0],
-    serializeMessage(nonce, -1, { reason: 'reply-to', action: 'ReadAllItems', status: 'accepted', items })[0],
-    serializeMessage(nonce, -1, { reason: 'reply-to', action: 'WriteItems', status: 'accepted', items: [] })[0],
-  ].map((xml) => Buffer.from(xml, 'utf8'));
-  return { peer, bodies };
+function replayed(i: number): { peer: string; bodies: Buffer[] } {
+  const phone = benchPhone(0x600001, 60, i);
+  return { peer: phone.ip, bodies: phoneMessages(phone).bodies.map((xml) => Buffer.from(xml, 'utf8')) };
 }
 
 async function run({ phones }: { phones: number }) {
@@ -58,7 +35,7 @@ async function run({ phones }: { phones: number }) {
   });
   try {
     const profile = benchProfile();
-    const all = Array.from({ length: phones }, (_, i) => phoneMessages(i));
+    const all = Array.from({ length: phones }, (_, i) => replayed(i));
     const { store, service } = core;
     store.transaction(() => all.forEach((_, i) => store.jobs.create(fleetMac(0x600001, i), 'write-items', profile)));
     const actions: Record<string, number> = {};

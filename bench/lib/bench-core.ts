@@ -6,11 +6,10 @@ import { createCore, type Core, type CoreOptions } from '../../electron/core/app
 import { settingsStoreOptions, type SettingsData } from '../../electron/core/settings/settings.js';
 import { createKeyFileSecretBox } from '../../electron/core/store/secrets.js';
 
-/** A real core on 127.0.0.1 in a throwaway data folder, quiet, for benchmark children. */
-export async function startBenchCore(name: string, overrides: Partial<CoreOptions> = {}): Promise<{ core: Core; stop(): Promise<void> }> {
-  const dataDir = mkdtempSync(join(tmpdir(), `fieldstage-bench-${name}-`));
+/** A real core on 127.0.0.1 in `dataDir` (settings, secret key and database there), quiet; not started. */
+export function openBenchCore(dataDir: string, overrides: Partial<CoreOptions> = {}): Promise<Core> {
   const settingsStore = new Conf<SettingsData>({ ...settingsStoreOptions(), cwd: dataDir, projectName: 'fieldstage-bench' });
-  const core = await createCore({
+  return createCore({
     dataDir,
     settingsStore,
     secretBox: createKeyFileSecretBox(join(dataDir, 'secret.key')),
@@ -21,6 +20,12 @@ export async function startBenchCore(name: string, overrides: Partial<CoreOption
     log: () => undefined,
     ...overrides,
   });
+}
+
+/** A real core on 127.0.0.1 in a throwaway data folder, quiet, for benchmark children. */
+export async function startBenchCore(name: string, overrides: Partial<CoreOptions> = {}): Promise<{ core: Core; stop(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), `fieldstage-bench-${name}-`));
+  const core = await openBenchCore(dataDir, overrides);
   return {
     core,
     async stop() {
