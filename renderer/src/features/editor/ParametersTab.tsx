@@ -1,13 +1,11 @@
-import { Group, Loader, ScrollArea, Stack, Text } from '@mantine/core';
+import { Loader, Stack, Text } from '@mantine/core';
 import { useDeferredValue, useState } from 'react';
 import type { PhoneSummary } from '../../../../shared/model.js';
 import { useAsyncAction } from '../../hooks/useAsyncAction.js';
 import { useT } from '../../i18n/index.js';
-import type { EditorCategory } from '../../lib/editorModel.js';
 import { useAppStore } from '../../store/context.js';
-import { CategoryNav } from './CategoryNav.js';
+import { CategorizedGroups } from './CategorizedGroups.js';
 import { EditorToolbar } from './EditorToolbar.js';
-import { ItemGroupView } from './ItemGroupView.js';
 import { PendingChangesPanel } from './PendingChangesPanel.js';
 import { useEditorGroups } from './useEditorGroups.js';
 import { useItemOutcomes } from './useItemOutcomes.js';
@@ -29,7 +27,6 @@ export function ParametersTab({ phone }: { phone: PhoneSummary }) {
   const [query, setQuery] = useState('');
   const deferredQuery = useDeferredValue(query);
   const [includeCatalogue, setIncludeCatalogue] = useState(false);
-  const [chosenCategory, setChosenCategory] = useState<EditorCategory | null>(null);
   const { groups, views, pendingCount, pendingByCategory, hasLocalProblems } = useEditorGroups(deferredQuery, includeCatalogue);
   const outcomes = useItemOutcomes(phone.mac);
   const locked = phone.adoption === 'quarantined';
@@ -42,8 +39,6 @@ export function ParametersTab({ phone }: { phone: PhoneSummary }) {
   const reload = useAsyncAction(reloadEditorItems, 'notice.loadFailed');
 
   const searching = deferredQuery.trim() !== '';
-  const active = groups.some((group) => group.category === chosenCategory) ? chosenCategory : (groups[0]?.category ?? null);
-  const shownGroups = searching ? groups : groups.filter((group) => group.category === active);
   const applyBlockedBy = locked ? t('editor.lockedQuarantined') : hasLocalProblems ? t('editor.fixProblems') : null;
 
   return (
@@ -74,16 +69,15 @@ export function ParametersTab({ phone }: { phone: PhoneSummary }) {
           {searching ? t('editor.noMatch') : t('editor.noItems')}
         </Text>
       ) : (
-        <Group align="flex-start" wrap="nowrap" gap="md">
-          {!searching && <CategoryNav groups={groups} active={active} pendingByCategory={pendingByCategory} onSelect={setChosenCategory} />}
-          <ScrollArea.Autosize mah="calc(100dvh - 260px)" style={{ flex: 1, minWidth: 0 }} type="auto">
-            <Stack gap="lg" pr="sm">
-              {shownGroups.map((group) => (
-                <ItemGroupView key={group.category} group={group} views={views} outcomes={outcomes} locked={locked} />
-              ))}
-            </Stack>
-          </ScrollArea.Autosize>
-        </Group>
+        <CategorizedGroups
+          groups={groups}
+          searching={searching}
+          pendingByCategory={pendingByCategory}
+          views={views}
+          outcomes={outcomes}
+          locked={locked}
+          maxHeight="calc(100dvh - 260px)"
+        />
       )}
     </Stack>
   );

@@ -1,4 +1,4 @@
-import { Alert, Autocomplete, Button, Group, ScrollArea, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { Alert, Autocomplete, Button, Group, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useDeferredValue, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import { checkProfileItem } from '../../../../shared/profile-rules.js';
@@ -6,12 +6,10 @@ import type { ProfileView } from '../../../../shared/rollout.js';
 import { toApiError } from '../../api/errors.js';
 import { useAsyncAction } from '../../hooks/useAsyncAction.js';
 import { useT } from '../../i18n/index.js';
-import type { EditorCategory } from '../../lib/editorModel.js';
 import { useAppStore } from '../../store/context.js';
 import type { EditorState } from '../../store/editor.js';
-import { CategoryNav } from '../editor/CategoryNav.js';
+import { CategorizedGroups } from '../editor/CategorizedGroups.js';
 import { EditorSourceProvider, type EditorSource } from '../editor/editorSource.js';
-import { ItemGroupView } from '../editor/ItemGroupView.js';
 import { PendingChangesPanel } from '../editor/PendingChangesPanel.js';
 import { useEditorGroups } from '../editor/useEditorGroups.js';
 import { createProfileEditorStore, type ProfileEditorStore } from './profileEditorStore.js';
@@ -66,7 +64,6 @@ function ProfileForm({
   const deferredQuery = useDeferredValue(query);
   // A new profile has no items yet: the catalogue is where they come from.
   const [includeCatalogue, setIncludeCatalogue] = useState(profile === null);
-  const [chosenCategory, setChosenCategory] = useState<EditorCategory | null>(null);
   const [refusal, setRefusal] = useState<string | null>(null);
   const { groups, pendingCount, pendingByCategory, hasLocalProblems } = useEditorGroups(deferredQuery, includeCatalogue);
   const models = useMemo(() => [...new Set(Object.values(phones).flatMap((p) => (p.model ? [p.model] : [])))].sort(), [phones]);
@@ -90,8 +87,6 @@ function ProfileForm({
   }, 'profile.saveFailed');
 
   const searching = deferredQuery.trim() !== '';
-  const active = groups.some((group) => group.category === chosenCategory) ? chosenCategory : (groups[0]?.category ?? null);
-  const shownGroups = searching ? groups : groups.filter((group) => group.category === active);
   const blockedBy = !name.trim() ? t('profile.needsName') : hasLocalProblems ? t('editor.fixProblems') : null;
 
   return (
@@ -161,16 +156,15 @@ function ProfileForm({
           {searching ? t('editor.noMatch') : t('profile.empty')}
         </Text>
       ) : (
-        <Group align="flex-start" wrap="nowrap" gap="md">
-          {!searching && <CategoryNav groups={groups} active={active} pendingByCategory={pendingByCategory} onSelect={setChosenCategory} />}
-          <ScrollArea.Autosize mah="60dvh" style={{ flex: 1, minWidth: 0 }} type="auto">
-            <Stack gap="lg" pr="sm">
-              {shownGroups.map((group) => (
-                <ItemGroupView key={group.category} group={group} views={NO_VIEWS} outcomes={NO_OUTCOMES} locked={false} />
-              ))}
-            </Stack>
-          </ScrollArea.Autosize>
-        </Group>
+        <CategorizedGroups
+          groups={groups}
+          searching={searching}
+          pendingByCategory={pendingByCategory}
+          views={NO_VIEWS}
+          outcomes={NO_OUTCOMES}
+          locked={false}
+          maxHeight="60dvh"
+        />
       )}
     </Stack>
   );
