@@ -118,7 +118,10 @@ describe('certificates in browser mode', () => {
     await expect.poll(() => page.getByText(/Only a factory reset returns a phone to default mode/).isVisible()).toBe(true);
     await expect.poll(() => page.getByText(/Secure Mode with PIN is not offered/).isVisible()).toBe(true);
     await byId('confirm-button').click();
-    await expect.poll(async () => (await app.call('jobs.list', { mac: MAC })).some((j) => j.kind === 'secure-mode')).toBe(true);
+    // The first bootstrap creates the local CA, the secure port's certificate and the phone's (RSA keys): seconds on a busy machine.
+    await expect
+      .poll(async () => (await app.call('jobs.list', { mac: MAC })).some((j) => j.kind === 'secure-mode'), { timeout: 20_000 })
+      .toBe(true);
     // The phone was woken for the certificate job a moment ago (one contact-me a minute): it calls on its own.
     await phone?.boot();
     await expect.poll(async () => (await app.call('phones.get', { mac: MAC })).secureSince, { timeout: 30_000 }).not.toBeNull();
