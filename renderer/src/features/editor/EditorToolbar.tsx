@@ -1,5 +1,6 @@
-import { Button, Group, Switch, Text, TextInput } from '@mantine/core';
+import { Button, Group, Text } from '@mantine/core';
 import { useT } from '../../i18n/index.js';
+import { EditorSearch } from './EditorSearch.js';
 
 interface EditorToolbarProps {
   query: string;
@@ -21,24 +22,13 @@ export function EditorToolbar(props: EditorToolbarProps) {
   const { pendingCount, applyBlockedBy } = props;
   return (
     <Group justify="space-between">
-      <Group gap="sm">
-        <TextInput
-          size="xs"
-          w={280}
-          placeholder={t('editor.search')}
-          aria-label={t('editor.search')}
-          value={props.query}
-          onChange={(event) => props.onQueryChange(event.currentTarget.value)}
-          data-testid="editor-search"
-        />
-        <Switch
-          size="xs"
-          label={t('editor.showCatalogue')}
-          checked={props.includeCatalogue}
-          onChange={(event) => props.onIncludeCatalogueChange(event.currentTarget.checked)}
-          data-testid="editor-show-catalogue"
-        />
-      </Group>
+      <EditorSearch
+        query={props.query}
+        onQueryChange={props.onQueryChange}
+        includeCatalogue={props.includeCatalogue}
+        onIncludeCatalogueChange={props.onIncludeCatalogueChange}
+        catalogueLabel={t('editor.showCatalogue')}
+      />
       <Group gap="xs">
         <Button size="xs" variant="subtle" onClick={props.onReload} loading={props.reloading} data-testid="editor-reload">
           {t('editor.reload')}

@@ -1,4 +1,4 @@
-import { Alert, Autocomplete, Button, Group, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { Alert, Autocomplete, Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useDeferredValue, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import { checkProfileItem } from '../../../../shared/profile-rules.js';
@@ -9,6 +9,7 @@ import { useT } from '../../i18n/index.js';
 import { useAppStore } from '../../store/context.js';
 import type { EditorState } from '../../store/editor.js';
 import { CategorizedGroups } from '../editor/CategorizedGroups.js';
+import { EditorSearch } from '../editor/EditorSearch.js';
 import { EditorSourceProvider, type EditorSource } from '../editor/editorSource.js';
 import { PendingChangesPanel } from '../editor/PendingChangesPanel.js';
 import { useEditorGroups } from '../editor/useEditorGroups.js';
@@ -113,24 +114,13 @@ function ProfileForm({
         {t('rollout.variablesHint')}
       </Text>
       <Group justify="space-between">
-        <Group gap="sm">
-          <TextInput
-            size="xs"
-            w={280}
-            placeholder={t('editor.search')}
-            aria-label={t('editor.search')}
-            value={query}
-            onChange={(event) => setQuery(event.currentTarget.value)}
-            data-testid="editor-search"
-          />
-          <Switch
-            size="xs"
-            label={t('profile.showCatalogue')}
-            checked={includeCatalogue}
-            onChange={(event) => setIncludeCatalogue(event.currentTarget.checked)}
-            data-testid="editor-show-catalogue"
-          />
-        </Group>
+        <EditorSearch
+          query={query}
+          onQueryChange={setQuery}
+          includeCatalogue={includeCatalogue}
+          onIncludeCatalogueChange={setIncludeCatalogue}
+          catalogueLabel={t('profile.showCatalogue')}
+        />
         <Group gap="xs">
           {blockedBy && (
             <Text size="xs" c="red" data-testid="profile-blocked">
