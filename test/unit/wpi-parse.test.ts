@@ -468,6 +468,14 @@ describe('parsePhoneMessage: rejections', () => {
     expect(parsePhoneMessage(nested).items).toEqual([]);
   });
 
+  it('text around a nested element still belongs to its reason or item; the nested text does not', () => {
+    const m = parsePhoneMessage(
+      wp('<ReasonForContact>start-<b>x</b>up</ReasonForContact><ItemList><Item name="a">1<i>2</i>3</Item></ItemList>'),
+    );
+    expect(m.reason).toBe('start-up');
+    expect(m.items).toEqual([{ name: 'a', value: '13' }]);
+  });
+
   it('HTML named entities are not XML: refused as not well-formed', () => {
     expectRejected(
       wp('<ReasonForContact>start-up</ReasonForContact><ItemList><Item name="a">a&nbsp;b</Item></ItemList>'),

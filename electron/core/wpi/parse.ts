@@ -195,7 +195,8 @@ function readDocument(xml: string): ReadDocument {
   parser.on('text', onText);
   parser.on('cdata', onText);
   parser.on('closetag', () => {
-    if (depth === LEVEL.part || depth === LEVEL.item) collecting = null;
+    // Only the collecting element's own end tag ends its text: `start-<b/>up` is still one reason.
+    if (depth === (collecting === 'reason' ? LEVEL.part : LEVEL.item)) collecting = null;
     depth -= 1;
   });
   // A UTF-8 BOM decoded from a string is not part of the document.
